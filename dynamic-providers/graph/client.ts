@@ -1,0 +1,332 @@
+/**
+ * The one Graph transport of the project: every dynamic provider talks to Microsoft Graph through
+ * `graphClient(connection)`.
+ *
+ * - Requests go through the stock `@microsoft/microsoft-graph-client` (token via `@azure/identity`), with its own
+ *   RetryHandler left out of the chain: retries live here, where they have a deadline and where the final error
+ *   keeps Graph's code, message and request-id.
+ * - Retried: 429/503/504, honouring `Retry-After` (seconds or HTTP date), else jittered exponential back-off; and,
+ *   only when the caller says the object was just created, replication-lag 404s and 400
+ *   `NoBackingApplicationObject` (reference: "designing for eventual consistency"). Nothing else is retried.
+ * - At most `maxConcurrentRequests` calls per tenant are in flight in one provider process, and a 429 with
+ *   `Retry-After` pauses every call to that tenant, so a large config stays under Graph's throttling budget.
+ *
+ * Nothing here is created at module load: this file is serialized by value into dynamic providers, so SDK
+ * objects are required and built inside the functions, and shared state lives on `globalThis` of the process.
+ */
+import type { Client } from "@microsoft/microsoft-graph-client";
+import { credentialFor } from "./credentials";
+import { graphScope, resolveConnection, type GraphApiVersion, type GraphConnection, type ResolvedConnection } from "./connection";
+import { GraphAuthError, GraphRequestError } from "./errors";
+
+export interface RequestOptions {
+  /** API version for this call; defaults to the connection's. */
+  readonly version?: GraphApiVersion;
+  readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * The addressed object (or one it depends on) was created moments ago: retry 404 and 400
+   * `NoBackingApplicationObject` for `replicationWaitSeconds`, since Graph reads may lag its writes.
+   */
+  readonly replicationLag?: boolean;
+}
+
+export interface BinaryContent {
+  readonly contentType: string;
+  readonly bytes: Buffer;
+}
+
+export interface GraphClient {
+  readonly connection: ResolvedConnection;
+  get<T>(path: string, opts?: RequestOptions): Promise<T>;
+  /** GET that answers `undefined` on 404 instead of failing. */
+  getOrUndefined<T>(path: string, opts?: RequestOptions): Promise<T | undefined>;
+  /** GET of a collection, following `@odata.nextLink` to the end. */
+  list<T>(path: string, opts?: RequestOptions): Promise<T[]>;
+  post<T>(path: string, body: unknown, opts?: RequestOptions): Promise<T>;
+  patch(path: string, body: unknown, opts?: RequestOptions): Promise<void>;
+  /** PUT of a binary stream (images, CSS). */
+  putContent(path: string, content: Uint8Array, contentType: string, opts?: RequestOptions): Promise<void>;
+  /** GET of a stream: bytes and content type, or `undefined` on 404. */
+  getContent(path: string, opts?: RequestOptions): Promise<BinaryContent | undefined>;
+  /** DELETE; an object that is already gone (404) is not an error. */
+  delete(path: string, opts?: RequestOptions): Promise<"deleted" | "absent">;
+}
+
+export function graphClient(connection: GraphConnection): GraphClient {
+  const conn = resolveConnection(connection);
+  const send = (method: HttpMethod, path: string, body: unknown, opts: RequestOptions = {}, contentType?: string) =>
+    sendWithRetries(conn, method, path, body, opts, contentType);
+  return {
+    connection: conn,
+    async get<T>(path: string, opts?: RequestOptions) {
+      return (await readJson(await send("GET", path, undefined, opts))) as T;
+    },
+    async getOrUndefined<T>(path: string, opts?: RequestOptions) {
+      try {
+        return (await readJson(await send("GET", path, undefined, opts))) as T;
+      } catch (e) {
+        if (e instanceof GraphRequestError && e.status === 404) return undefined;
+        throw e;
+      }
+    },
+    async list<T>(path: string, opts?: RequestOptions) {
+      const items: T[] = [];
+      let next: string | undefined = path;
+      for (let page = 0; next; page++) {
+        if (page >= 1000) throw new Error(`Graph GET ${path}: more than 1000 pages; refusing to read further`);
+        const body = (await readJson(await send("GET", next, undefined, opts))) as { value?: T[]; "@odata.nextLink"?: string };
+        items.push(...(body.value ?? []));
+        next = body["@odata.nextLink"];
+      }
+      return items;
+    },
+    async post<T>(path: string, body: unknown, opts?: RequestOptions) {
+      return (await readJson(await send("POST", path, body, opts))) as T;
+    },
+    async patch(path: string, body: unknown, opts?: RequestOptions) {
+      await send("PATCH", path, body, opts);
+    },
+    async putContent(path: string, content: Uint8Array, contentType: string, opts?: RequestOptions) {
+      await send("PUT", path, Buffer.from(content), opts, contentType);
+    },
+    async getContent(path: string, opts?: RequestOptions) {
+      try {
+        const res = await send("GET", path, undefined, opts);
+        return {
+          contentType: res.headers.get("content-type") ?? "application/octet-stream",
+          bytes: Buffer.from(await res.arrayBuffer()),
+        };
+      } catch (e) {
+        if (e instanceof GraphRequestError && e.status === 404) return undefined;
+        throw e;
+      }
+    },
+    async delete(path: string, opts?: RequestOptions) {
+      try {
+        await send("DELETE", path, undefined, opts);
+        return "deleted";
+      } catch (e) {
+        if (e instanceof GraphRequestError && e.status === 404) return "absent";
+        throw e;
+      }
+    },
+  };
+}
+
+type HttpMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+
+/** Graph statuses worth another attempt (reference: Graph errors and throttling). */
+const RETRYABLE_STATUSES: readonly number[] = [429, 503, 504];
+/** Upper bound of one back-off step when Graph gives no Retry-After. */
+const MAX_BACKOFF_MS = 60_000;
+
+async function sendWithRetries(
+  conn: ResolvedConnection,
+  method: HttpMethod,
+  path: string,
+  body: unknown,
+  opts: RequestOptions,
+  contentType: string | undefined,
+): Promise<Response> {
+  const started = Date.now();
+  const throttleDeadline = started + conn.retryDeadlineSeconds * 1000;
+  const lagDeadline = started + conn.replicationWaitSeconds * 1000;
+  const limiter = tenantLimiter(conn);
+  for (let attempt = 1; ; attempt++) {
+    await limiter.acquire();
+    let res: Response;
+    try {
+      res = await sendOnce(conn, method, path, body, opts, contentType);
+    } finally {
+      limiter.release();
+    }
+    if (res.ok) return res;
+
+    const err = await toGraphError(res, method, path, attempt);
+    const retryAfterMs = parseRetryAfter(res.headers.get("retry-after"));
+    let deadline: number | undefined;
+    if (RETRYABLE_STATUSES.includes(res.status)) {
+      deadline = throttleDeadline;
+      if (retryAfterMs !== undefined) limiter.pauseFor(retryAfterMs);
+    } else if (opts.replicationLag && isReplicationLag(err)) {
+      deadline = lagDeadline;
+    }
+    if (deadline === undefined) throw err;
+
+    const wait = retryAfterMs ?? backoff(conn.minRetryDelayMs, attempt);
+    if (Date.now() + wait > deadline) {
+      const seconds = Math.round((deadline - started) / 1000);
+      throw new GraphRequestError({
+        method, path, status: err.status, code: err.code, graphMessage: err.graphMessage, requestId: err.requestId,
+        attempts: attempt, detailCodes: err.detailCodes,
+        gaveUp: `gave up: still failing when the ${seconds}s retry deadline was reached`,
+      });
+    }
+    await delay(wait);
+  }
+}
+
+async function sendOnce(
+  conn: ResolvedConnection,
+  method: HttpMethod,
+  path: string,
+  body: unknown,
+  opts: RequestOptions,
+  contentType: string | undefined,
+): Promise<Response> {
+  const graph: typeof import("@microsoft/microsoft-graph-client") = require("@microsoft/microsoft-graph-client");
+  let request = sdkClient(conn).api(path).version(opts.version ?? conn.apiVersion).responseType(graph.ResponseType.RAW);
+  for (const [name, value] of Object.entries(opts.headers ?? {})) request = request.header(name, value);
+  if (contentType) request = request.header("Content-Type", contentType);
+  try {
+    switch (method) {
+      case "GET":
+        return await request.get();
+      case "POST":
+        return await request.post(body);
+      case "PATCH":
+        return await request.patch(body);
+      case "PUT":
+        return await request.put(body);
+      case "DELETE":
+        return await request.delete();
+    }
+  } catch (e) {
+    // With ResponseType.RAW the SDK hands back every HTTP response; a throw here is a token or network failure.
+    if (isTokenFailure(e)) throw new GraphAuthError(conn.tenantId, conn.authorityHost, e);
+    throw e;
+  }
+}
+
+/** A Graph SDK client for the connection; its credential (and token cache) is shared per tenant. */
+function sdkClient(conn: ResolvedConnection): Client {
+  const graph: typeof import("@microsoft/microsoft-graph-client") = require("@microsoft/microsoft-graph-client");
+  const auth: typeof import("@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials") = require(
+    "@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials",
+  );
+  const authProvider = new auth.TokenCredentialAuthenticationProvider(credentialFor(conn), {
+    scopes: [graphScope(conn.graphEndpoint)],
+  });
+  // The default chain minus RetryHandler (retries are ours, with deadlines): auth → redirect → telemetry → fetch.
+  const authentication = new graph.AuthenticationHandler(authProvider);
+  const redirect = new graph.RedirectHandler();
+  const telemetry = new graph.TelemetryHandler();
+  authentication.setNext(redirect);
+  redirect.setNext(telemetry);
+  telemetry.setNext(new graph.HTTPMessageHandler());
+  return graph.Client.initWithMiddleware({
+    middleware: authentication,
+    baseUrl: conn.graphEndpoint,
+    defaultVersion: conn.apiVersion,
+    // Auth headers are only attached for known Graph hosts or these (https only, host names without port).
+    customHosts: new Set([new URL(conn.graphEndpoint).hostname.toLowerCase()]),
+  });
+}
+
+function isTokenFailure(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  return (
+    /AuthenticationRequired|CredentialUnavailable|AuthenticationError|GraphClientError/.test(e.name) ||
+    /AADSTS\d+|token/i.test(e.message)
+  );
+}
+
+async function toGraphError(res: Response, method: string, path: string, attempts: number): Promise<GraphRequestError> {
+  const text = await res.text().catch(() => "");
+  let code = `HTTP${res.status}`;
+  let message = text.slice(0, 500) || res.statusText || "no response body";
+  let requestId = res.headers.get("request-id") ?? undefined;
+  let detailCodes: string[] = [];
+  try {
+    const envelope = JSON.parse(text) as {
+      error?: { code?: string; message?: string; innerError?: Record<string, string>; details?: { code?: string }[] };
+    };
+    if (envelope.error) {
+      code = envelope.error.code ?? code;
+      message = envelope.error.message ?? message;
+      requestId = envelope.error.innerError?.["request-id"] ?? requestId;
+      detailCodes = (envelope.error.details ?? []).map((d) => d.code ?? "").filter(Boolean);
+    }
+  } catch {
+    // Not JSON: keep the raw text (Graph gateways answer some 5xx in HTML).
+  }
+  return new GraphRequestError({ method, path: stripQuery(path), status: res.status, code, graphMessage: message, requestId, attempts, detailCodes });
+}
+
+/** The JSON body of a successful response; `undefined` for 204 or an empty body. */
+async function readJson(res: Response): Promise<unknown> {
+  const text = await res.text();
+  if (text.trim() === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error(`Graph answered ${res.status} with a body that is not JSON: ${text.slice(0, 200)}`);
+  }
+}
+
+function isReplicationLag(e: GraphRequestError): boolean {
+  return (
+    e.status === 404 ||
+    (e.status === 400 && (e.detailCodes.includes("NoBackingApplicationObject") || /NoBackingApplicationObject/.test(e.graphMessage)))
+  );
+}
+
+function stripQuery(path: string): string {
+  return path.split("?")[0];
+}
+
+/** `Retry-After` in seconds or as an HTTP date; `undefined` when absent or unreadable. */
+export function parseRetryAfter(value: string | null): number | undefined {
+  if (value === null || value.trim() === "") return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+/** Jittered exponential back-off: min·2^(n-1), capped, times a factor in [0.5, 1). */
+export function backoff(minDelayMs: number, attempt: number): number {
+  const base = Math.min(MAX_BACKOFF_MS, minDelayMs * 2 ** Math.min(attempt - 1, 16));
+  return Math.max(minDelayMs, Math.round(base * (0.5 + Math.random() / 2)));
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+interface TenantLimiter {
+  acquire(): Promise<void>;
+  release(): void;
+  /** Hold every call to the tenant back for `ms` (Graph asked the app to slow down). */
+  pauseFor(ms: number): void;
+}
+
+interface LimiterState {
+  active: number;
+  waiting: (() => void)[];
+  pausedUntil: number;
+}
+
+/** Per-tenant concurrency limit, shared by every resource of the provider process (kept on globalThis). */
+function tenantLimiter(conn: ResolvedConnection): TenantLimiter {
+  const g = globalThis as unknown as Record<string, Record<string, LimiterState> | undefined>;
+  const all = (g["ciam-tenant.graph.limiters"] ??= {});
+  const state = (all[`${conn.graphEndpoint}|${conn.tenantId.toLowerCase()}`] ??= { active: 0, waiting: [], pausedUntil: 0 });
+  const max = Math.max(1, conn.maxConcurrentRequests);
+  return {
+    async acquire() {
+      if (state.active >= max) await new Promise<void>((resolve) => state.waiting.push(resolve));
+      else state.active++;
+      // A slot handed over by release() keeps `active` counted for us.
+      while (state.pausedUntil > Date.now()) await delay(state.pausedUntil - Date.now());
+    },
+    release() {
+      const next = state.waiting.shift();
+      if (next) next();
+      else state.active--;
+    },
+    pauseFor(ms: number) {
+      state.pausedUntil = Math.max(state.pausedUntil, Date.now() + ms);
+    },
+  };
+}

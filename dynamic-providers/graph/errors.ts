@@ -1,0 +1,74 @@
+/**
+ * Errors of the Graph layer. Every failure a user sees names the call, the HTTP status, Graph's error code and
+ * message and the request-id Microsoft support asks for.
+ */
+
+export interface GraphErrorDetails {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly code: string;
+  readonly graphMessage: string;
+  readonly requestId?: string;
+  readonly attempts: number;
+  /** Why retrying stopped, when it did (deadline reached). */
+  readonly gaveUp?: string;
+  /** Graph's `error.details[]` codes, e.g. `NoBackingApplicationObject`. */
+  readonly detailCodes?: readonly string[];
+}
+
+export class GraphRequestError extends Error {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly code: string;
+  readonly graphMessage: string;
+  readonly requestId?: string;
+  readonly attempts: number;
+  readonly detailCodes: readonly string[];
+
+  constructor(d: GraphErrorDetails) {
+    const extra = [
+      d.requestId ? `request-id ${d.requestId}` : "no request-id",
+      d.attempts > 1 ? `${d.attempts} attempts` : undefined,
+      d.gaveUp,
+    ].filter(Boolean);
+    super(`Graph ${d.method} ${d.path} failed: ${d.status} ${d.code}: ${d.graphMessage} (${extra.join("; ")})`);
+    this.name = "GraphRequestError";
+    this.method = d.method;
+    this.path = d.path;
+    this.status = d.status;
+    this.code = d.code;
+    this.graphMessage = d.graphMessage;
+    this.requestId = d.requestId;
+    this.attempts = d.attempts;
+    this.detailCodes = d.detailCodes ?? [];
+  }
+}
+
+/** A token could not be obtained for the tenant: wrong tenant, missing login, wrong secret. */
+export class GraphAuthError extends Error {
+  constructor(tenantId: string, authorityHost: string, cause: unknown) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    super(
+      `Could not get a Microsoft Graph token for tenant ${tenantId} from ${authorityHost}: ${why}. ` +
+        `Sign in to that tenant (az login --tenant ${tenantId} --allow-no-subscriptions) or set AZURE_CLIENT_ID ` +
+        `with AZURE_CLIENT_SECRET or AZURE_FEDERATED_TOKEN_FILE for an app registered in that tenant.`,
+    );
+    this.name = "GraphAuthError";
+  }
+}
+
+export function isGraphError(e: unknown): e is GraphRequestError {
+  return e instanceof Error && e.name === "GraphRequestError";
+}
+
+/** 404: the object (or its parent) does not exist — gone, or not yet replicated right after a create. */
+export function isNotFound(e: unknown): boolean {
+  return isGraphError(e) && e.status === 404;
+}
+
+/** 409, or the directory's duplicate-key code on a 400. */
+export function isConflict(e: unknown): boolean {
+  return isGraphError(e) && (e.status === 409 || e.code === "Request_MultipleObjectsWithSameKeyValue");
+}

@@ -1,0 +1,5 @@
+/** The Graph layer: the only way the dynamic providers reach Microsoft Graph. */
+export { graphClient, parseRetryAfter, backoff, type GraphClient, type RequestOptions, type BinaryContent } from "./client";
+export { resolveConnection, graphScope, PUBLIC_CLOUD, type GraphConnection, type GraphApiVersion, type ResolvedConnection } from "./connection";
+export { credentialKind } from "./credentials";
+export { GraphRequestError, GraphAuthError, isGraphError, isNotFound, isConflict } from "./errors";

@@ -1,0 +1,171 @@
+/**
+ * What every Graph-backed dynamic provider shares: preview unknowns, one wording for check failures, managed-key
+ * diffs, partial-create errors and state-shape upgrades. Pure functions only — this module is serialized into
+ * each provider by value, so it holds no SDK object and reads nothing at load time.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { GraphConnection } from "./graph/connection";
+
+/** The value inputs hold during preview while an upstream Output is unknown (pulumi/pulumi#6310). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export function isUnknown(value: unknown): boolean {
+  return value === UNKNOWN;
+}
+
+/** True when the value, or anything inside it, is still unknown (preview). */
+export function containsUnknown(value: unknown): boolean {
+  if (value === UNKNOWN) return true;
+  if (Array.isArray(value)) return value.some(containsUnknown);
+  if (value !== null && typeof value === "object") return Object.values(value).some(containsUnknown);
+  return false;
+}
+
+/** One wording for every check failure: the property, the value, and what is allowed. */
+export function failure(property: string, value: unknown, allowed: string): pulumi.dynamic.CheckFailure {
+  return { property, reason: `${property}: ${JSON.stringify(value)} is not valid; ${allowed}` };
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isGuid(value: unknown): value is string {
+  return typeof value === "string" && GUID.test(value);
+}
+
+/** GUIDs compare case-insensitively (Graph returns them lower-case, people paste them upper-case). */
+export function sameGuid(a: string | undefined, b: string | undefined): boolean {
+  return (a ?? "").toLowerCase() === (b ?? "").toLowerCase();
+}
+
+/** Check failures of the connection input (unknown parts are skipped: they are checked again at update time). */
+export function checkConnection(conn: GraphConnection | undefined, property = "connection"): pulumi.dynamic.CheckFailure[] {
+  if (conn === undefined || conn === null || typeof conn !== "object") {
+    return [failure(property, conn, "an object with tenantId, graphEndpoint, authorityHost and apiVersion is required")];
+  }
+  if (isUnknown(conn)) return [];
+  const out: pulumi.dynamic.CheckFailure[] = [];
+  if (!isUnknown(conn.tenantId) && !isGuid(conn.tenantId)) out.push(failure(`${property}.tenantId`, conn.tenantId, "a tenant id (GUID) is required"));
+  for (const key of ["graphEndpoint", "authorityHost"] as const) {
+    const v = conn[key];
+    if (isUnknown(v)) continue;
+    if (typeof v !== "string" || !/^https:\/\/[^/?#\s]+\/?$/.test(v)) out.push(failure(`${property}.${key}`, v, "an https:// origin without a path is required"));
+  }
+  if (!isUnknown(conn.apiVersion) && conn.apiVersion !== "beta" && conn.apiVersion !== "v1.0") {
+    out.push(failure(`${property}.apiVersion`, conn.apiVersion, 'allowed: "beta", "v1.0"'));
+  }
+  for (const key of ["retryDeadlineSeconds", "replicationWaitSeconds", "maxConcurrentRequests", "minRetryDelayMs"] as const) {
+    const v = conn[key];
+    if (v === undefined || isUnknown(v)) continue;
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 0) out.push(failure(`${property}.${key}`, v, "a whole number ≥ 0 is required"));
+  }
+  return out;
+}
+
+/** Structural equality of JSON values; object key order does not matter. */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => jsonEqual(v, b[i]));
+  const ka = Object.keys(a as object).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const kb = Object.keys(b as object).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+export interface ManagedDiffSpec<T> {
+  /** Managed keys that Graph can change in place. */
+  readonly updatable: readonly (keyof T & string)[];
+  /** Managed keys that force a new object (the tenant is always one). */
+  readonly replaceOn: readonly (keyof T & string)[];
+  /** Delete the old object first: its natural key (name, locale, app id) must stay unique. */
+  readonly deleteBeforeReplace?: boolean;
+  /** Per-key equality where plain JSON equality is wrong (sets, case-insensitive ids). */
+  readonly equal?: Partial<Record<keyof T & string, (a: unknown, b: unknown) => boolean>>;
+}
+
+/**
+ * Diff of managed keys only: `__provider`, outputs and connection tuning never count. A value still unknown in
+ * preview counts as a change (of the replacing kind when the key forces replacement). A change of the tenant id
+ * replaces. A change of connection tuning alone (endpoints, deadlines) is reported as an in-place change so that
+ * state records it, and update() then makes no Graph call.
+ */
+export function diffManaged<T extends { connection: GraphConnection }>(
+  olds: T,
+  news: T,
+  spec: ManagedDiffSpec<T>,
+): pulumi.dynamic.DiffResult {
+  const changed = (key: keyof T & string) => {
+    const n = news[key];
+    if (containsUnknown(n)) return true;
+    const eq = spec.equal?.[key] ?? jsonEqual;
+    return !eq(olds[key], n);
+  };
+  const replaces: string[] = spec.replaceOn.filter(changed);
+  const oldConn = olds.connection ?? ({} as GraphConnection);
+  const newConn = news.connection ?? ({} as GraphConnection);
+  if (containsUnknown(newConn.tenantId) || !sameGuid(oldConn.tenantId, newConn.tenantId)) replaces.push("connection");
+  const updates = spec.updatable.filter(changed);
+  const tuningChanged = !replaces.includes("connection") && !jsonEqual(withoutTenant(oldConn), withoutTenant(newConn));
+  return {
+    changes: replaces.length > 0 || updates.length > 0 || tuningChanged,
+    replaces,
+    deleteBeforeReplace: replaces.length > 0 && spec.deleteBeforeReplace === true,
+  };
+}
+
+function withoutTenant(conn: GraphConnection): Omit<GraphConnection, "tenantId"> {
+  const { tenantId: _ignored, ...rest } = conn;
+  return rest;
+}
+
+/** The keys of `spec.updatable` whose values differ between olds and news (what update() must send). */
+export function changedKeys<T>(olds: T, news: T, keys: readonly (keyof T & string)[], equal?: ManagedDiffSpec<T>["equal"]): (keyof T & string)[] {
+  return keys.filter((k) => !(equal?.[k] ?? jsonEqual)(olds[k], news[k]));
+}
+
+/**
+ * Thrown when create fails after the Graph object exists: the engine records `id` and `properties` as a
+ * partially created resource, so the next `up` updates it instead of orphaning it and creating a duplicate.
+ */
+export class PartialCreateError extends Error {
+  readonly id: string;
+  readonly properties: Record<string, unknown>;
+  readonly reasons: string[];
+  constructor(id: string, properties: Record<string, unknown>, cause: unknown) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    super(`created ${id} but could not finish configuring it: ${why}`);
+    this.name = "PartialCreateError";
+    this.id = id;
+    this.properties = properties;
+    this.reasons = [why];
+  }
+}
+
+/**
+ * Brings state written by any earlier version of a provider to the current shape. `upgrades[n]` turns version n
+ * into n+1; state without `stateVersion` is version 1 (the first shape ever written).
+ */
+export function upgradeState<T extends { stateVersion: number }>(
+  props: Record<string, unknown>,
+  current: number,
+  upgrades: Record<number, (old: Record<string, unknown>) => Record<string, unknown>> = {},
+): T {
+  let state = { ...props };
+  let version = typeof state.stateVersion === "number" ? state.stateVersion : 1;
+  if (version > current) {
+    throw new Error(`state was written by a newer version of this provider (stateVersion ${version} > ${current}); upgrade the project`);
+  }
+  while (version < current) {
+    const up = upgrades[version];
+    if (!up) throw new Error(`no upgrade from stateVersion ${version}`);
+    state = up(state);
+    version++;
+  }
+  return { ...state, stateVersion: current } as unknown as T;
+}
+
+/** Escapes a string for a single-quoted OData literal (`'` doubles). */
+export function odataString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
