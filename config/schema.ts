@@ -1,0 +1,937 @@
+/**
+ * The stack configuration (namespace `ciam-tenant`): its schema, its defaults and the values derived from it.
+ *
+ * `index.ts` calls {@link loadStackConfig} once, before any resource is registered; components receive the typed,
+ * defaults-applied {@link StackConfig} and never read Pulumi config themselves. Every problem in the config is
+ * reported at once, one line each, as `<path>: <value> <what is wrong>; allowed: <what is allowed>`.
+ *
+ * The contract is the "Stack configuration" section of `docs/design.md`.
+ */
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { BRANDING_ASSET_KINDS, BrandingAsset, BrandingAssetKind, inspectBrandingFile } from "./images";
+
+export type { BrandingAsset, BrandingAssetKind } from "./images";
+
+/** The Pulumi config namespace of every key (the project name). */
+export const CONFIG_NAMESPACE = "ciam-tenant";
+
+// ---------------------------------------------------------------------------------------------------------------
+// Fixed vocabularies
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * Data-residency geographies of an external tenant (ARM `location` of `ciamDirectories`, not an Azure region).
+ * @see https://learn.microsoft.com/en-us/rest/api/activedirectory/ciam-tenants/create
+ */
+export const DATA_LOCATIONS = ["United States", "Europe", "Asia Pacific", "Australia"] as const;
+/** One of {@link DATA_LOCATIONS}. */
+export type DataLocation = (typeof DATA_LOCATIONS)[number];
+
+/** `sku.name` values of `ciamDirectories` (2023-05-17-preview). */
+export const TENANT_SKUS = ["Standard", "PremiumP1", "PremiumP2"] as const;
+/** One of {@link TENANT_SKUS}. */
+export type TenantSku = (typeof TENANT_SKUS)[number];
+
+/** Sign-in methods a user flow can offer, by this project's names. */
+export const IDENTITY_PROVIDER_KINDS = ["emailPassword", "emailOtp"] as const;
+/** One of {@link IDENTITY_PROVIDER_KINDS}. */
+export type IdentityProviderKind = (typeof IDENTITY_PROVIDER_KINDS)[number];
+
+/**
+ * Graph ids of the built-in identity providers, by kind.
+ * @see https://learn.microsoft.com/en-us/graph/api/onauthenticationmethodloadstartexternalusersselfservicesignup-post-identityproviders
+ */
+export const IDENTITY_PROVIDER_IDS: Readonly<Record<IdentityProviderKind, string>> = {
+  emailPassword: "EmailPassword-OAUTH",
+  emailOtp: "EmailOtpSignup-OAUTH",
+};
+
+/**
+ * Built-in user attributes of external tenants (the flow attribute id is the user property name).
+ * @see https://learn.microsoft.com/en-us/entra/external-id/customers/concept-user-attributes
+ */
+export const BUILT_IN_ATTRIBUTES = [
+  "city",
+  "country",
+  "displayName",
+  "email",
+  "givenName",
+  "jobTitle",
+  "postalCode",
+  "state",
+  "streetAddress",
+  "surname",
+] as const;
+
+/** Data types a custom user flow attribute can be created with. */
+export const CUSTOM_ATTRIBUTE_DATA_TYPES = ["string", "boolean", "int64"] as const;
+/** One of {@link CUSTOM_ATTRIBUTE_DATA_TYPES}. */
+export type CustomAttributeDataType = (typeof CUSTOM_ATTRIBUTE_DATA_TYPES)[number];
+
+/** ISO 3166-1 alpha-2 officially assigned codes (249, as maintained by the ISO 3166 Maintenance Agency). */
+export const ISO_3166_ALPHA2 = new Set(
+  (
+    "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ " +
+    "CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO " +
+    "FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE " +
+    "JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO " +
+    "MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW " +
+    "PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM " +
+    "TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW"
+  ).split(" "),
+);
+
+/** Public-cloud endpoints, used when `endpoints` is absent. */
+export const PUBLIC_CLOUD_ENDPOINTS: EndpointsConfig = {
+  graph: "https://graph.microsoft.com",
+  authorityHost: "https://login.microsoftonline.com",
+  graphApiVersion: "beta",
+};
+
+/** Graph-layer tuning used when `graph` (or one of its keys) is absent. */
+export const DEFAULT_GRAPH_TUNING: GraphTuningConfig = {
+  retryDeadlineSeconds: 300,
+  replicationWaitSeconds: 120,
+  maxConcurrentRequests: 4,
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// The parsed result
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Values every tenant variant derives from its subdomain. */
+export interface TenantDerived {
+  /** Initial subdomain: 1–26 ASCII letters/digits. */
+  readonly subdomain: string;
+  /** `https://<subdomain>.ciamlogin.com/`, the authority apps sign in against. */
+  readonly authority: string;
+  /** `<subdomain>.onmicrosoft.com`, the initial domain. */
+  readonly domainName: string;
+}
+
+/** Resource group that holds the `ciamDirectories` resource. */
+export interface ResourceGroupConfig {
+  /** ARM resource group name. */
+  readonly name: string;
+  /** Azure region of the resource group (lower-case token, e.g. `westeurope`). */
+  readonly location: string;
+  /** Whether the stack creates the resource group. @default true - the stack creates and owns it. */
+  readonly create: boolean;
+}
+
+/**
+ * A tenant the stack creates through ARM (`Microsoft.AzureActiveDirectory/ciamDirectories`).
+ * @see https://learn.microsoft.com/en-us/rest/api/activedirectory/ciam-tenants/create
+ */
+export interface CreateTenantConfig extends TenantDerived {
+  readonly kind: "create";
+  readonly resourceGroup: ResourceGroupConfig;
+  /** `createTenantProperties.displayName`. Create-only: a change replaces the tenant. */
+  readonly displayName: string;
+  /** `createTenantProperties.countryCode`, ISO 3166-1 alpha-2. Create-only. */
+  readonly countryCode: string;
+  /** ARM `location`: the data-residency geography. Create-only. */
+  readonly dataLocation: DataLocation;
+  /** `sku.name`. @default "Standard" */
+  readonly sku: TenantSku;
+}
+
+/** A tenant that already exists; the stack only configures it. */
+export interface ExistingTenantConfig extends TenantDerived {
+  readonly kind: "existing";
+  /** Tenant id (GUID, lower-cased). */
+  readonly tenantId: string;
+}
+
+/** The tenant: created by the stack or existing. Switch on `kind`. */
+export type TenantConfig = CreateTenantConfig | ExistingTenantConfig;
+
+/**
+ * A single-page application registered by the stack (auth code + PKCE, no implicit grant).
+ * @see https://learn.microsoft.com/en-us/entra/identity-platform/reply-url
+ */
+export interface SpaAppConfig {
+  readonly kind: "spa";
+  /** Logical key, `[a-z][a-z0-9-]{0,39}`; names child resources. */
+  readonly key: string;
+  /** Application display name. */
+  readonly displayName: string;
+  /** `spa.redirectUris`: at least one; https, or http only on localhost/127.0.0.1. */
+  readonly redirectUris: readonly string[];
+  /** `signInAudience`. @default "AzureADMyOrg" - the only audience for customer apps of an external tenant */
+  readonly signInAudience: "AzureADMyOrg";
+  /** The redirect URI a sample app should use. @default the first URI ending in `/redirect`, else the first URI */
+  readonly sampleRedirectUri: string;
+}
+
+/** An application registered elsewhere; the stack only links it to a user flow. */
+export interface ExistingAppConfig {
+  readonly kind: "existing";
+  readonly key: string;
+  /** Application (client) id, lower-cased. */
+  readonly clientId: string;
+}
+
+/** An application: registered by the stack (`spa`) or existing. Switch on `kind`. */
+export type AppConfig = SpaAppConfig | ExistingAppConfig;
+
+/**
+ * A custom user flow attribute.
+ * @see https://learn.microsoft.com/en-us/graph/api/identityuserflowattribute-post
+ */
+export interface CustomAttributeConfig {
+  /** Name, `^[A-Za-z][A-Za-z0-9]{0,99}$`; Graph id `extension_<b2c-extensions-app>_<name>`. */
+  readonly name: string;
+  /** Immutable in Graph: a change replaces the attribute. */
+  readonly dataType: CustomAttributeDataType;
+  /** @default - no description */
+  readonly description?: string;
+}
+
+/** One attribute collected by a user flow at sign-up. */
+export interface UserFlowAttributeConfig {
+  /** Built-in id (e.g. `email`) or a `customAttributes` name. */
+  readonly attribute: string;
+  /** Whether `attribute` is a built-in or one of `customAttributes`. */
+  readonly source: "builtIn" | "custom";
+  /** @default false */
+  readonly required: boolean;
+  /** @default false */
+  readonly hidden: boolean;
+  /** Label shown on the sign-up page. @default - Graph's default label of the attribute */
+  readonly label?: string;
+}
+
+/**
+ * A sign-up/sign-in user flow (`externalUsersSelfServiceSignUpEventsFlow`).
+ * @see https://learn.microsoft.com/en-us/graph/api/identitycontainer-post-authenticationeventsflows
+ */
+export interface UserFlowConfig {
+  /** Logical key, `[a-z][a-z0-9-]{0,39}`, unique. */
+  readonly key: string;
+  /** Unique in the tenant (case-insensitive). */
+  readonly displayName: string;
+  /** `onInteractiveAuthFlowStart.isSignUpAllowed`. @default true */
+  readonly signUpAllowed: boolean;
+  /** Sign-in methods, non-empty, no duplicates. */
+  readonly identityProviders: readonly IdentityProviderKind[];
+  /** Graph ids of `identityProviders`, in the same order (e.g. `EmailPassword-OAUTH`). */
+  readonly identityProviderIds: readonly string[];
+  /** Attributes collected at sign-up. @default email (required) + displayName (optional) */
+  readonly attributes: readonly UserFlowAttributeConfig[];
+  /** Keys of the apps linked to this flow (each app links to one flow only). @default - no app linked */
+  readonly apps: readonly string[];
+}
+
+/** `loginPageTextVisibilitySettings`; each flag absent = Graph's default (shown). */
+export interface LoginPageTextVisibilitySettings {
+  readonly hideAccountResetCredentials?: boolean;
+  readonly hideCannotAccessYourAccount?: boolean;
+  readonly hideForgotMyPassword?: boolean;
+  readonly hidePrivacyAndCookies?: boolean;
+  readonly hideResetItNow?: boolean;
+  readonly hideTermsOfUse?: boolean;
+}
+
+/** `loginPageLayoutConfiguration`. */
+export interface LoginPageLayoutConfiguration {
+  readonly layoutTemplateType?: "default" | "verticalSplit";
+  readonly isHeaderShown?: boolean;
+  readonly isFooterShown?: boolean;
+}
+
+/** Branding streams, each a checked file with its hash. */
+export type BrandingImages = { readonly [K in BrandingAssetKind]?: BrandingAsset };
+
+/**
+ * Company branding properties (the default and each localization). Absent keys are not managed.
+ * @see https://learn.microsoft.com/en-us/graph/api/resources/organizationalbranding
+ */
+export interface BrandingPropertiesConfig {
+  readonly backgroundColor?: string;
+  readonly headerBackgroundColor?: string;
+  readonly signInPageText?: string;
+  readonly usernameHintText?: string;
+  readonly customAccountResetCredentialsUrl?: string;
+  readonly customCannotAccessYourAccountText?: string;
+  readonly customForgotMyPasswordText?: string;
+  readonly customPrivacyAndCookiesText?: string;
+  readonly customPrivacyAndCookiesUrl?: string;
+  readonly customTermsOfUseText?: string;
+  readonly customTermsOfUseUrl?: string;
+  readonly loginPageTextVisibilitySettings?: LoginPageTextVisibilitySettings;
+  readonly loginPageLayoutConfiguration?: LoginPageLayoutConfiguration;
+  /** @default - no image or CSS managed */
+  readonly images: BrandingImages;
+}
+
+/** Company branding: the default (locale `0`) and localizations keyed by BCP 47 tag. */
+export interface BrandingConfig {
+  /** @default - the default branding is not managed (Graph still creates it with the first localization) */
+  readonly default?: BrandingPropertiesConfig;
+  /** @default - no localization */
+  readonly localizations: Readonly<Record<string, BrandingPropertiesConfig>>;
+}
+
+/** Cloud endpoints (national clouds). @default {@link PUBLIC_CLOUD_ENDPOINTS} */
+export interface EndpointsConfig {
+  /** Graph origin, no path. */
+  readonly graph: string;
+  /** Entra authority host for tokens, no path. */
+  readonly authorityHost: string;
+  /** @default "beta" */
+  readonly graphApiVersion: "beta" | "v1.0";
+}
+
+/** Graph-layer tuning. @default {@link DEFAULT_GRAPH_TUNING} */
+export interface GraphTuningConfig {
+  /** Stop retrying 429/503/504 after this many seconds (1–3600). @default 300 */
+  readonly retryDeadlineSeconds: number;
+  /** Retry replication-lag 404s right after a create for this many seconds (1–1800). @default 120 */
+  readonly replicationWaitSeconds: number;
+  /** Concurrent Graph requests per tenant within one provider process (1–32). @default 4 */
+  readonly maxConcurrentRequests: number;
+}
+
+/** `protected`: tenant protected and retained on delete; `ephemeral`: a stack that may be destroyed. */
+export type Lifecycle = "protected" | "ephemeral";
+
+/** The validated, defaults-applied stack configuration. */
+export interface StackConfig {
+  readonly tenant: TenantConfig;
+  /** At least one; keys unique. */
+  readonly apps: readonly AppConfig[];
+  /** @default - none */
+  readonly customAttributes: readonly CustomAttributeConfig[];
+  /** @default - none */
+  readonly userFlows: readonly UserFlowConfig[];
+  /** @default - branding not managed */
+  readonly branding?: BrandingConfig;
+  readonly endpoints: EndpointsConfig;
+  readonly graph: GraphTuningConfig;
+  /** @default "protected" */
+  readonly lifecycle: Lifecycle;
+}
+
+/** Options of {@link parseStackConfig}. */
+export interface ParseStackConfigOptions {
+  /** Directory that relative branding file paths are resolved against (the Pulumi project directory). */
+  readonly projectDir: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// One message style
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Thrown by {@link parseStackConfig}; `problems` holds every problem as `<path>: <message>`. */
+export class ConfigValidationError extends Error {
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super(
+      `Stack configuration (namespace "${CONFIG_NAMESPACE}") has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n` +
+        problems.map((p) => `  - ${p}`).join("\n"),
+    );
+    this.name = "ConfigValidationError";
+    this.problems = problems;
+  }
+}
+
+function showValue(value: unknown): string {
+  if (value === undefined) return "value";
+  let shown: string;
+  try {
+    shown = JSON.stringify(value) ?? String(value);
+  } catch {
+    shown = String(value);
+  }
+  return shown.length > 80 ? `${shown.slice(0, 77)}...` : shown;
+}
+
+/**
+ * The one message helper: `<value> <what is wrong>; allowed: <what is allowed>`. A missing value shows as
+ * `value is missing`.
+ */
+export function describeProblem(value: unknown, what: string, allowed: string): string {
+  return `${showValue(value)} ${what}; allowed: ${allowed}`;
+}
+
+/** Renders a path as `userFlows[0].apps[1]` (keys that are not plain names as `["a b"]`). */
+export function formatConfigPath(segments: readonly PropertyKey[]): string {
+  let out = "";
+  for (const s of segments) {
+    if (typeof s === "number") out += `[${s}]`;
+    else if (typeof s === "string" && /^[A-Za-z_][A-Za-z0-9_-]*$/.test(s)) out += out ? `.${s}` : s;
+    else out += `[${JSON.stringify(String(s))}]`;
+  }
+  return out || "(config)";
+}
+
+function typeProblem(input: unknown, noun: string, allowed: string): string {
+  if (input === undefined) return describeProblem(undefined, "is missing", allowed);
+  if (input === null) return describeProblem(null, `is not ${noun}`, allowed);
+  return describeProblem(input, `is not ${noun}`, allowed);
+}
+
+type Ctx = z.RefinementCtx;
+
+function report(ctx: Ctx, pathSegments: PropertyKey[], value: unknown, what: string, allowed: string): void {
+  ctx.addIssue({ code: "custom", path: pathSegments, input: value, message: describeProblem(value, what, allowed) });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Leaf builders: each carries its own "allowed" text so every message says what is allowed
+// ---------------------------------------------------------------------------------------------------------------
+
+/** A string, optionally checked by `problemOf` (returns what is wrong, or undefined). */
+function text(allowed: string, problemOf?: (v: string) => string | undefined) {
+  const base = z.string({ error: (iss) => typeProblem(iss.input, "a string", allowed) });
+  if (!problemOf) return base;
+  return base.superRefine((v, ctx) => {
+    const what = problemOf(v);
+    if (what) report(ctx, [], v, what, allowed);
+  });
+}
+
+const BOOLEAN_ALLOWED = "true or false (a YAML boolean, not a quoted string)";
+function bool() {
+  return z.boolean({ error: (iss) => typeProblem(iss.input, "a boolean", BOOLEAN_ALLOWED) });
+}
+
+function int(min: number, max: number) {
+  const allowed = `an integer from ${min} to ${max}`;
+  return z.number({ error: (iss) => typeProblem(iss.input, "a number", allowed) }).superRefine((v, ctx) => {
+    if (!Number.isInteger(v) || v < min || v > max) report(ctx, [], v, "is out of range", allowed);
+  });
+}
+
+function oneOf<const T extends readonly [string, ...string[]]>(values: T, noun: string, reason?: string) {
+  const allowed = values.join(", ") + (reason ? ` (${reason})` : "");
+  return z.enum(values, {
+    error: (iss) => (typeof iss.input === "string" ? describeProblem(iss.input, `is not a valid ${noun}`, allowed) : typeProblem(iss.input, "a string", allowed)),
+  });
+}
+
+/**
+ * A strict object. Unknown keys are reported one per key by {@link parseStackConfig}'s formatter, which reads the
+ * allowed-key list from the message this error map gives the `unrecognized_keys` issue.
+ */
+function strict<S extends z.ZodRawShape>(shape: S) {
+  const keys = Object.keys(shape).join(", ");
+  return z.strictObject(shape, {
+    error: (iss) => (iss.code === "unrecognized_keys" ? keys : typeProblem(iss.input, "an object", `an object with keys ${keys}`)),
+  });
+}
+
+function list<T extends z.ZodType>(item: T, allowed: string, min = 0) {
+  return z.array(item, { error: (iss) => typeProblem(iss.input, "a list", allowed) }).superRefine((v, ctx) => {
+    if (v.length < min) report(ctx, [], v, `has ${v.length} item${v.length === 1 ? "" : "s"}`, `${allowed}, at least ${min}`);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Value rules
+// ---------------------------------------------------------------------------------------------------------------
+
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const KEY = /^[a-z][a-z0-9-]{0,39}$/;
+const SUBDOMAIN = /^[A-Za-z0-9]{1,26}$/;
+const RG_NAME = /^[-\w._()]{1,90}$/;
+const REGION = /^[a-z0-9]+$/;
+const ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9]{0,99}$/;
+const COLOR = /^#[0-9A-Fa-f]{6}$/;
+const LOCALE = /^[a-z]{2,3}(-[A-Z][a-z]{3})?(-(?:[A-Z]{2}|[0-9]{3}))?$/;
+
+const guid = () => {
+  const allowed = "a GUID such as 00000000-0000-0000-0000-000000000000";
+  return text(allowed, (v) => (GUID.test(v) ? undefined : "is not a GUID")).transform((v) => v.toLowerCase());
+};
+
+const logicalKey = (noun: string) =>
+  text(`${/^[aeiou]/.test(noun) ? "an" : "a"} ${noun} key matching [a-z][a-z0-9-]{0,39} (lower-case letter first, then lower-case letters, digits, -)`, (v) =>
+    KEY.test(v) ? undefined : `is not a valid ${noun} key`,
+  );
+
+const boundedText = (max: number, min = 0) =>
+  text(min > 0 ? `a string of ${min}-${max} characters` : `a string of at most ${max} characters`, (v) =>
+    v.length > max || v.length < min ? `is ${v.length} characters long` : undefined,
+  );
+
+/** SPA redirect URI rules; returns what is wrong or undefined. */
+export function redirectUriProblem(uri: string): string | undefined {
+  if (uri.length > 256) return `is ${uri.length} characters long`;
+  if (uri.includes("#")) return "contains a fragment (#...)";
+  if (uri.includes("*")) return "contains a wildcard";
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return "is not an absolute URI";
+  }
+  if (url.protocol === "https:") return url.hostname ? undefined : "has no host";
+  if (url.protocol === "http:") {
+    return url.hostname === "localhost" || url.hostname === "127.0.0.1" ? undefined : `uses http:// for host ${url.hostname}`;
+  }
+  return `uses the scheme ${url.protocol}`;
+}
+
+const REDIRECT_URI_ALLOWED =
+  "an absolute https:// URI, or http://localhost or http://127.0.0.1 (any port), without a fragment or wildcard, at most 256 characters";
+const redirectUri = () => text(REDIRECT_URI_ALLOWED, redirectUriProblem);
+
+const httpsOrigin = () =>
+  text("an https:// origin without a path, e.g. https://graph.microsoft.com", (v) => {
+    let url: URL;
+    try {
+      url = new URL(v);
+    } catch {
+      return "is not an absolute URL";
+    }
+    if (url.protocol !== "https:") return `uses the scheme ${url.protocol}`;
+    if (url.pathname !== "/" || url.search || url.hash || url.username || url.password) return "has a path, query, fragment or credentials";
+    return undefined;
+  }).transform((v) => new URL(v).origin);
+
+const brandingUrl = () =>
+  text("an https:// URL of ASCII characters, at most 128 characters", (v) => {
+    if (v.length > 128) return `is ${v.length} characters long`;
+    if (!/^[\x20-\x7e]*$/.test(v)) return "contains non-ASCII characters";
+    try {
+      if (new URL(v).protocol !== "https:") return "is not an https:// URL";
+    } catch {
+      return "is not an absolute URL";
+    }
+    return undefined;
+  });
+
+const colour = () => text("a hex colour #RRGGBB, e.g. #F0F4F8", (v) => (COLOR.test(v) ? undefined : "is not a #RRGGBB colour"));
+
+/** Locale key problem (BCP 47 in canonical case, not the default's ids); returns what is wrong or undefined. */
+export function localeKeyProblem(key: string): string | undefined {
+  if (key === "0" || key.toLowerCase() === "default") return "is the default branding's id (configure it under branding.default)";
+  let canonical: string | undefined;
+  try {
+    canonical = Intl.getCanonicalLocales(key)[0];
+  } catch {
+    return "is not a BCP 47 language tag";
+  }
+  if (canonical !== key && canonical && canonical.toLowerCase() === key.toLowerCase()) return `is not in canonical case (write ${canonical})`;
+  if (!LOCALE.test(key)) return "is not a BCP 47 language-script-region tag";
+  return undefined;
+}
+const LOCALE_ALLOWED = "a BCP 47 tag in canonical case such as fr-FR, pt-BR or zh-Hant-TW";
+
+// ---------------------------------------------------------------------------------------------------------------
+// Schema
+// ---------------------------------------------------------------------------------------------------------------
+
+const tenantCreateSchema = strict({
+  resourceGroup: strict({
+    name: text("an ARM resource group name: 1-90 letters, digits, -, _, ., ( or ), not ending in .", (v) =>
+      RG_NAME.test(v) && !v.endsWith(".") ? undefined : "is not a valid resource group name",
+    ),
+    location: text("a lower-case Azure region name such as westeurope or eastus", (v) =>
+      REGION.test(v) ? undefined : "is not an Azure region name",
+    ),
+    create: bool().default(true),
+  }),
+  subdomain: text("1-26 ASCII letters or digits", (v) => (SUBDOMAIN.test(v) ? undefined : "is not a valid subdomain")),
+  displayName: boundedText(256, 1),
+  countryCode: text("an upper-case ISO 3166-1 alpha-2 code such as US, FR or DE", (v) =>
+    ISO_3166_ALPHA2.has(v) ? undefined : ISO_3166_ALPHA2.has(v.toUpperCase()) ? "is not upper-case" : "is not an assigned ISO 3166-1 alpha-2 code",
+  ),
+  dataLocation: oneOf(DATA_LOCATIONS, "dataLocation", "a data-residency geography, not an Azure region"),
+  sku: oneOf(TENANT_SKUS, "sku").default("Standard"),
+});
+
+const tenantExistingSchema = strict({
+  tenantId: guid(),
+  subdomain: text("1-26 ASCII letters or digits", (v) => (SUBDOMAIN.test(v) ? undefined : "is not a valid subdomain")),
+});
+
+function tenantDerived(subdomain: string): TenantDerived {
+  return { subdomain, authority: `https://${subdomain}.ciamlogin.com/`, domainName: `${subdomain}.onmicrosoft.com` };
+}
+
+const tenantSchema = strict({ create: tenantCreateSchema.optional(), existing: tenantExistingSchema.optional() })
+  .superRefine(
+    (value, ctx) => {
+      const t: unknown = value; // partially parsed when a child is invalid
+      if (!isRecord(t)) return;
+      const present = ["create", "existing"].filter((k) => t[k] !== undefined);
+      if (present.length !== 1) {
+        report(ctx, [], present, present.length ? "are both set" : "sets neither create nor existing", "exactly one of create, existing");
+      }
+    },
+    { when: () => true },
+  )
+  .transform((t): TenantConfig => {
+    if (t.create) return { kind: "create", ...t.create, ...tenantDerived(t.create.subdomain) };
+    const e = t.existing!;
+    return { kind: "existing", tenantId: e.tenantId, ...tenantDerived(e.subdomain) };
+  });
+
+const spaAppSchema = strict({
+  key: logicalKey("app"),
+  displayName: boundedText(120, 1),
+  redirectUris: list(redirectUri(), "redirect URIs", 1),
+  signInAudience: oneOf(["AzureADMyOrg"], "signInAudience", "customer apps of an external tenant must be single-tenant").default("AzureADMyOrg"),
+  sampleRedirectUri: redirectUri().optional(),
+})
+  .superRefine(
+    (a, ctx) => {
+      if (!isRecord(a)) return;
+      const uris = strings(a.redirectUris);
+      if (typeof a.sampleRedirectUri === "string" && uris.length && !uris.includes(a.sampleRedirectUri)) {
+        report(ctx, ["sampleRedirectUri"], a.sampleRedirectUri, "is not one of redirectUris", uris.join(", "));
+      }
+    },
+    { when: () => true },
+  )
+  .transform(
+    (a): SpaAppConfig => ({
+      kind: "spa",
+      key: a.key,
+      displayName: a.displayName,
+      redirectUris: a.redirectUris,
+      signInAudience: a.signInAudience,
+      sampleRedirectUri: a.sampleRedirectUri ?? a.redirectUris.find((u) => u.endsWith("/redirect")) ?? a.redirectUris[0]!,
+    }),
+  );
+
+const existingAppSchema = strict({ key: logicalKey("app"), existing: strict({ clientId: guid() }) }).transform(
+  (a): ExistingAppConfig => ({ kind: "existing", key: a.key, clientId: a.existing.clientId }),
+);
+
+/** An app is `existing` when it has an `existing` key, else a spa app; issues of the chosen shape are passed up. */
+const appSchema = z.unknown().transform((v, ctx): AppConfig => {
+  const chosen = isRecord(v) && v.existing !== undefined ? existingAppSchema : spaAppSchema;
+  const r = chosen.safeParse(v);
+  if (r.success) return r.data;
+  for (const issue of r.error.issues) ctx.issues.push({ ...issue, input: undefined });
+  return z.NEVER;
+});
+
+const customAttributeSchema = strict({
+  name: text("a name matching ^[A-Za-z][A-Za-z0-9]{0,99}$ (letters and digits, starting with a letter)", (v) =>
+    ATTRIBUTE_NAME.test(v) ? undefined : "is not a valid attribute name",
+  ),
+  dataType: oneOf(CUSTOM_ATTRIBUTE_DATA_TYPES, "dataType"),
+  description: boundedText(1024).optional(),
+});
+
+const flowAttributeSchema = strict({
+  attribute: text("a built-in attribute id or a customAttributes name"),
+  required: bool().default(false),
+  hidden: bool().default(false),
+  label: boundedText(256, 1).optional(),
+}).superRefine(
+  (a, ctx) => {
+    if (isRecord(a) && a.hidden === true && a.required === true) {
+      report(ctx, ["hidden"], true, "with required: true can never be filled in, so sign-up could not complete", "hidden: false, or required: false");
+    }
+  },
+  { when: () => true },
+);
+
+const DEFAULT_FLOW_ATTRIBUTES = [
+  { attribute: "email", required: true, hidden: false },
+  { attribute: "displayName", required: false, hidden: false },
+];
+
+const userFlowSchema = strict({
+  key: logicalKey("user flow"),
+  displayName: boundedText(256, 1),
+  signUpAllowed: bool().default(true),
+  identityProviders: list(oneOf(IDENTITY_PROVIDER_KINDS, "identity provider"), `identity providers from ${IDENTITY_PROVIDER_KINDS.join(", ")}`, 1),
+  attributes: list(flowAttributeSchema, "attributes").default(DEFAULT_FLOW_ATTRIBUTES),
+  apps: list(text("a configured app key"), "app keys").default([]),
+});
+
+function imageField(kind: BrandingAssetKind, projectDir: string) {
+  return text(kind === "customCSS" ? "a path to a UTF-8 CSS file" : "a path to a PNG or JPEG file").transform((p, ctx): BrandingAsset => {
+    const result = inspectBrandingFile(path.resolve(projectDir, p), kind);
+    if (result.ok) return result.asset;
+    for (const problem of result.problems) report(ctx, [], p, problem.what, problem.allowed);
+    return z.NEVER;
+  });
+}
+
+function brandingPropertiesSchema(projectDir: string) {
+  const imageShape = Object.fromEntries(BRANDING_ASSET_KINDS.map((k) => [k, imageField(k, projectDir).optional()])) as {
+    [K in BrandingAssetKind]: z.ZodOptional<ReturnType<typeof imageField>>;
+  };
+  return strict({
+    backgroundColor: colour().optional(),
+    headerBackgroundColor: colour().optional(),
+    signInPageText: boundedText(1024).optional(),
+    usernameHintText: boundedText(64).optional(),
+    customAccountResetCredentialsUrl: brandingUrl().optional(),
+    customCannotAccessYourAccountText: boundedText(256).optional(),
+    customForgotMyPasswordText: boundedText(256).optional(),
+    customPrivacyAndCookiesText: boundedText(256).optional(),
+    customPrivacyAndCookiesUrl: brandingUrl().optional(),
+    customTermsOfUseText: boundedText(256).optional(),
+    customTermsOfUseUrl: brandingUrl().optional(),
+    loginPageTextVisibilitySettings: strict({
+      hideAccountResetCredentials: bool().optional(),
+      hideCannotAccessYourAccount: bool().optional(),
+      hideForgotMyPassword: bool().optional(),
+      hidePrivacyAndCookies: bool().optional(),
+      hideResetItNow: bool().optional(),
+      hideTermsOfUse: bool().optional(),
+    }).optional(),
+    loginPageLayoutConfiguration: strict({
+      layoutTemplateType: oneOf(["default", "verticalSplit"], "layoutTemplateType").optional(),
+      isHeaderShown: bool().optional(),
+      isFooterShown: bool().optional(),
+    }).optional(),
+    images: strict(imageShape).default({}),
+  });
+}
+
+function brandingSchema(projectDir: string) {
+  const props = brandingPropertiesSchema(projectDir);
+  return strict({
+    default: props.optional(),
+    localizations: z
+      .record(z.string(), props, { error: (iss) => typeProblem(iss.input, "an object", `an object keyed by locale (${LOCALE_ALLOWED})`) })
+      .superRefine(
+        (v, ctx) => {
+          if (!isRecord(v)) return;
+          for (const key of Object.keys(v)) {
+            const what = localeKeyProblem(key);
+            if (what) report(ctx, [key], key, what, LOCALE_ALLOWED);
+          }
+        },
+        { when: () => true },
+      )
+      .default({}),
+  });
+}
+
+const endpointsSchema = strict({
+  graph: httpsOrigin().default(PUBLIC_CLOUD_ENDPOINTS.graph),
+  authorityHost: httpsOrigin().default(PUBLIC_CLOUD_ENDPOINTS.authorityHost),
+  graphApiVersion: oneOf(["beta", "v1.0"], "graphApiVersion").default("beta"),
+});
+
+const graphTuningSchema = strict({
+  retryDeadlineSeconds: int(1, 3600).default(DEFAULT_GRAPH_TUNING.retryDeadlineSeconds),
+  replicationWaitSeconds: int(1, 1800).default(DEFAULT_GRAPH_TUNING.replicationWaitSeconds),
+  maxConcurrentRequests: int(1, 32).default(DEFAULT_GRAPH_TUNING.maxConcurrentRequests),
+});
+
+/**
+ * The zod schema of the whole config (keys without namespace). Branding file paths resolve against
+ * `opts.projectDir`, which is why the schema is built per call.
+ */
+export function stackConfigSchema(opts: ParseStackConfigOptions) {
+  const shape = strict({
+    tenant: tenantSchema,
+    apps: list(appSchema, "apps", 1),
+    customAttributes: list(customAttributeSchema, "custom attributes").default([]),
+    userFlows: list(userFlowSchema, "user flows").default([]),
+    branding: brandingSchema(opts.projectDir).optional(),
+    endpoints: endpointsSchema.default(PUBLIC_CLOUD_ENDPOINTS),
+    graph: graphTuningSchema.default(DEFAULT_GRAPH_TUNING),
+    lifecycle: oneOf(["protected", "ephemeral"], "lifecycle").default("protected"),
+  }).transform((c): StackConfig => {
+      const customNames = new Set(c.customAttributes.map((a) => a.name));
+      return {
+        tenant: c.tenant,
+        apps: c.apps,
+        customAttributes: c.customAttributes,
+        userFlows: c.userFlows.map((f) => ({
+          key: f.key,
+          displayName: f.displayName,
+          signUpAllowed: f.signUpAllowed,
+          identityProviders: f.identityProviders,
+          identityProviderIds: f.identityProviders.map((p) => IDENTITY_PROVIDER_IDS[p]),
+          attributes: f.attributes.map((a) => ({ ...a, source: customNames.has(a.attribute) ? ("custom" as const) : ("builtIn" as const) })),
+          apps: f.apps,
+        })),
+        ...(c.branding ? { branding: c.branding } : {}),
+        endpoints: c.endpoints,
+        graph: c.graph,
+        lifecycle: c.lifecycle,
+      };
+    });
+  // Cross-references read the raw input: they must run, and name what the user wrote, even where a part of the
+  // config failed its own checks.
+  return z.unknown().transform((raw, ctx): StackConfig => {
+    const parsed = shape.safeParse(raw, { error: fallbackError });
+    if (!parsed.success) for (const issue of parsed.error.issues) ctx.issues.push({ ...issue, input: undefined });
+    checkReferences(raw, ctx);
+    return parsed.success && ctx.issues.length === 0 ? parsed.data : z.NEVER;
+  });
+}
+
+/** Fallback only: every schema above has its own error map, which takes precedence. */
+function fallbackError(iss: z.core.$ZodRawIssue): string {
+  return describeProblem(iss.input, `is invalid (${iss.code})`, "see the Stack configuration section of docs/design.md");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Cross-references: run even when other parts are invalid, so they read the partially parsed value defensively
+// ---------------------------------------------------------------------------------------------------------------
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+function records(v: unknown): Record<string, unknown>[] {
+  return Array.isArray(v) ? v.map((x) => (isRecord(x) ? x : {})) : [];
+}
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+}
+
+/** Reports every later occurrence of an already-seen normalized value. Entries: [path, shown value, normalized]. */
+function reportDuplicates(ctx: Ctx, entries: [PropertyKey[], unknown, unknown][], allowed: string): void {
+  const first = new Map<unknown, PropertyKey[]>();
+  for (const [p, shown, norm] of entries) {
+    if (norm === undefined) continue;
+    const seen = first.get(norm);
+    if (seen) report(ctx, p, shown, `duplicates ${formatConfigPath(seen)}`, allowed);
+    else first.set(norm, p);
+  }
+}
+
+function checkReferences(c: unknown, ctx: Ctx): void {
+  if (!isRecord(c)) return;
+  const apps = records(c.apps);
+  const attrs = records(c.customAttributes);
+  const flows = records(c.userFlows);
+  const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+
+  reportDuplicates(ctx, apps.map((a, i) => [["apps", i, "key"], a.key, str(a.key)]), "a unique key per app");
+  apps.forEach((a, i) => {
+    const uris = Array.isArray(a.redirectUris) ? (a.redirectUris as unknown[]) : [];
+    reportDuplicates(ctx, uris.map((u, j) => [["apps", i, "redirectUris", j], u, str(u)]), "each redirect URI once per app");
+  });
+
+  const builtInLower = new Set(BUILT_IN_ATTRIBUTES.map((b) => b.toLowerCase()));
+  attrs.forEach((a, i) => {
+    const name = str(a.name);
+    if (name && builtInLower.has(name.toLowerCase())) {
+      report(ctx, ["customAttributes", i, "name"], name, "is the name of a built-in attribute", `a name other than ${BUILT_IN_ATTRIBUTES.join(", ")}`);
+    }
+  });
+  reportDuplicates(ctx, attrs.map((a, i) => [["customAttributes", i, "name"], a.name, str(a.name)?.toLowerCase()]), "a unique name per custom attribute (case-insensitive)");
+
+  reportDuplicates(ctx, flows.map((f, i) => [["userFlows", i, "key"], f.key, str(f.key)]), "a unique key per user flow");
+  reportDuplicates(
+    ctx,
+    flows.map((f, i) => [["userFlows", i, "displayName"], f.displayName, str(f.displayName)?.toLowerCase()]),
+    "a unique displayName per user flow (case-insensitive; Graph requires it in the tenant)",
+  );
+
+  const appKeys = apps.map((a) => str(a.key)).filter((k): k is string => k !== undefined);
+  const attributeIds = [...new Set<string>([...BUILT_IN_ATTRIBUTES, ...attrs.map((a) => str(a.name)).filter((n): n is string => n !== undefined)])];
+  const linkedBy = new Map<string, { flow: string; index: number }>();
+  flows.forEach((f, i) => {
+    const flowName = str(f.key) ?? `userFlows[${i}]`;
+    const idps = Array.isArray(f.identityProviders) ? (f.identityProviders as unknown[]) : [];
+    reportDuplicates(ctx, idps.map((p, j) => [["userFlows", i, "identityProviders", j], p, str(p)]), "each identity provider once per flow");
+    const flowAttrs = records(f.attributes);
+    flowAttrs.forEach((a, j) => {
+      const id = str(a.attribute);
+      if (id !== undefined && !attributeIds.includes(id)) {
+        report(ctx, ["userFlows", i, "attributes", j, "attribute"], id, "is neither a built-in attribute nor a customAttributes name", attributeIds.join(", "));
+      }
+    });
+    reportDuplicates(ctx, flowAttrs.map((a, j) => [["userFlows", i, "attributes", j, "attribute"], a.attribute, str(a.attribute)]), "each attribute once per flow");
+
+    const flowApps = Array.isArray(f.apps) ? (f.apps as unknown[]) : [];
+    reportDuplicates(ctx, flowApps.map((k, j) => [["userFlows", i, "apps", j], k, str(k)]), "each app once per flow");
+    const seenHere = new Set<string>();
+    flowApps.forEach((k, j) => {
+      if (typeof k !== "string" || seenHere.has(k)) return;
+      seenHere.add(k);
+      if (!appKeys.includes(k)) {
+        report(ctx, ["userFlows", i, "apps", j], k, "is not a configured app key", appKeys.join(", ") || "(no app is configured)");
+        return;
+      }
+      const other = linkedBy.get(k);
+      if (other) {
+        report(
+          ctx,
+          ["userFlows", i, "apps", j],
+          k,
+          `is linked to both user flows "${other.flow}" (userFlows[${other.index}]) and "${flowName}" (userFlows[${i}])`,
+          "one user flow per app (Graph: an application can only be linked to one user flow)",
+        );
+      } else linkedBy.set(k, { flow: flowName, index: i });
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Entry points
+// ---------------------------------------------------------------------------------------------------------------
+
+function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  const out: string[] = [];
+  for (const issue of issues) {
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) out.push(`${formatConfigPath([...issue.path, key])}: ${describeProblem(key, "is not a known key", issue.message)}`);
+    } else {
+      out.push(`${formatConfigPath(issue.path)}: ${issue.message}`);
+    }
+  }
+  return out;
+}
+
+/**
+ * Validates the stack config and returns it typed, with defaults applied and derived values computed (tenant
+ * authority and domain, sample redirect URIs, identity provider ids, branding file hashes).
+ *
+ * Reads the branding files it names (to check and hash them); registers nothing.
+ *
+ * @param raw the config keys without namespace: `{ tenant, apps, userFlows, customAttributes, branding, endpoints, graph, lifecycle }`
+ * @param opts `projectDir` resolves relative branding file paths
+ * @throws ConfigValidationError listing every problem, each as `<path>: <message>`
+ * @see https://learn.microsoft.com/en-us/entra/external-id/customers/overview-customers-ciam
+ */
+export function parseStackConfig(raw: Record<string, unknown>, opts: ParseStackConfigOptions): StackConfig {
+  const result = stackConfigSchema(opts).safeParse(raw, { error: fallbackError });
+  if (result.success) return result.data;
+  throw new ConfigValidationError(formatIssues(result.error.issues));
+}
+
+/** Keys read as structured (JSON) config. */
+const STRUCTURED_KEYS = ["tenant", "apps", "customAttributes", "userFlows", "branding", "endpoints", "graph"] as const;
+
+/**
+ * Reads the `ciam-tenant` namespace of the current stack and validates it with {@link parseStackConfig}, resolving
+ * branding files against the current directory (the Pulumi project directory). Registers no resource.
+ *
+ * Unknown `ciam-tenant:*` keys are passed on so they are reported rather than silently ignored.
+ *
+ * @throws ConfigValidationError listing every problem
+ * @see https://www.pulumi.com/docs/iac/concepts/config/#structured-configuration
+ */
+export function loadStackConfig(): StackConfig {
+  const config = new pulumi.Config(CONFIG_NAMESPACE);
+  const raw: Record<string, unknown> = {};
+  for (const key of STRUCTURED_KEYS) {
+    let value: unknown;
+    try {
+      value = config.getObject<unknown>(key);
+    } catch {
+      value = config.get(key); // not JSON: hand the string on, the schema says what is expected
+    }
+    if (value !== undefined) raw[key] = value;
+  }
+  const lifecycle = config.get("lifecycle");
+  if (lifecycle !== undefined) raw.lifecycle = lifecycle;
+  const known = new Set<string>([...STRUCTURED_KEYS, "lifecycle"]);
+  for (const fullKey of Object.keys(pulumi.runtime.allConfig())) {
+    if (!fullKey.startsWith(`${CONFIG_NAMESPACE}:`)) continue;
+    const key = fullKey.slice(CONFIG_NAMESPACE.length + 1);
+    if (!known.has(key)) raw[key] = config.get(key);
+  }
+  return parseStackConfig(raw, { projectDir: process.cwd() });
+}
