@@ -11,6 +11,7 @@
  */
 "use strict";
 const { spawnSync } = require("node:child_process");
+const fs = require("node:fs");
 const path = require("node:path");
 const { ensureTestCertificates } = require("./test-certs");
 
@@ -26,10 +27,37 @@ async function main() {
     console.error("Type check failed: fix the errors above before the tests run.");
     process.exit(tsc.status ?? 1);
   }
-  const jestArgs = [require.resolve("jest/bin/jest"), ...process.argv.slice(2)];
+  const resultsFile = path.join(root, "tests", ".cache", "jest-results.json");
+  fs.rmSync(resultsFile, { force: true });
+  const jestArgs = [require.resolve("jest/bin/jest"), "--json", `--outputFile=${resultsFile}`, ...process.argv.slice(2)];
   if (process.env.CI) jestArgs.push("--ci");
   const jest = spawnSync(process.execPath, jestArgs, { cwd: root, env, stdio: "inherit" });
-  process.exit(jest.status ?? 1);
+  process.exit(summarize(resultsFile, jest.status ?? 1));
+}
+
+/**
+ * One plain closing line (`jest: N passed, N failed, N skipped`) that CI can read, and no skipped or
+ * todo test under CI: a test that does not run proves nothing.
+ */
+function summarize(resultsFile, status) {
+  let results;
+  try {
+    results = JSON.parse(fs.readFileSync(resultsFile, "utf8"));
+  } catch {
+    console.error("jest wrote no results file; see its output above.");
+    return status || 1;
+  }
+  const skipped = results.numPendingTests + results.numTodoTests;
+  console.log(`jest: ${results.numPassedTests} passed, ${results.numFailedTests} failed, ${skipped} skipped`);
+  if (process.env.CI && skipped > 0) {
+    console.error(`${skipped} test(s) skipped or todo: CI runs every test; remove the skip.`);
+    return 1;
+  }
+  if (results.numTotalTests === 0) {
+    console.error("No test ran.");
+    return 1;
+  }
+  return status;
 }
 
 main().catch((err) => {
