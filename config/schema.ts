@@ -562,7 +562,7 @@ const tenantSchema = strict({ create: tenantCreateSchema.optional(), existing: t
       if (!isRecord(t)) return;
       const present = ["create", "existing"].filter((k) => t[k] !== undefined);
       if (present.length !== 1) {
-        report(ctx, [], present, present.length ? "are both set" : "sets neither create nor existing", "exactly one of create, existing");
+        report(ctx, [], t, present.length ? "sets both create and existing" : "sets neither create nor existing", "exactly one of create, existing");
       }
     },
     { when: () => true },
