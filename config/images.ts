@@ -63,7 +63,7 @@ export const BRANDING_ASSET_LIMITS: Readonly<Record<BrandingAssetKind, BrandingA
   backgroundImage: { contentTypes: IMAGE_TYPES, maxWidth: 1920, maxHeight: 1080, maxBytes: 300 * KB, source: "Graph dimensions, portal size" },
   bannerLogo: { contentTypes: IMAGE_TYPES, maxWidth: 245, maxHeight: 36, maxBytes: 50 * KB, source: "Graph dimensions, portal size" },
   headerLogo: { contentTypes: IMAGE_TYPES, maxWidth: 245, maxHeight: 36, maxBytes: 50 * KB, source: "Graph dimensions, banner size" },
-  squareLogo: { contentTypes: IMAGE_TYPES, maxWidth: 240, maxHeight: 240, maxBytes: 10 * KB, source: "Graph (portal says 50 KB)" },
+  squareLogo: { contentTypes: IMAGE_TYPES, maxWidth: 240, maxHeight: 240, maxBytes: 10 * KB, source: "Graph; the portal says 50 KB" },
   squareLogoDark: { contentTypes: IMAGE_TYPES, maxWidth: 240, maxHeight: 240, maxBytes: 10 * KB, source: "Graph, as squareLogo" },
   favicon: { contentTypes: IMAGE_TYPES, maxWidth: 32, maxHeight: 32, maxBytes: 5 * KB, source: "portal" },
   customCSS: { contentTypes: ["text/css"], maxBytes: 25 * KB, source: "Graph" },

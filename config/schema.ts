@@ -459,7 +459,13 @@ const boundedText = (max: number, min = 0) =>
     v.length > max || v.length < min ? `is ${v.length} characters long` : undefined,
   );
 
-/** SPA redirect URI rules; returns what is wrong or undefined. */
+/**
+ * SPA redirect URI rules: absolute https, or http only on localhost/127.0.0.1; no fragment, no wildcard, at most
+ * 256 characters.
+ *
+ * @returns what is wrong, or `undefined` when the URI is acceptable
+ * @see https://learn.microsoft.com/en-us/entra/identity-platform/reply-url
+ */
 export function redirectUriProblem(uri: string): string | undefined {
   if (uri.length > 256) return `is ${uri.length} characters long`;
   if (uri.includes("#")) return "contains a fragment (#...)";
@@ -508,7 +514,13 @@ const brandingUrl = () =>
 
 const colour = () => text("a hex colour #RRGGBB, e.g. #F0F4F8", (v) => (COLOR.test(v) ? undefined : "is not a #RRGGBB colour"));
 
-/** Locale key problem (BCP 47 in canonical case, not the default's ids); returns what is wrong or undefined. */
+/**
+ * Branding localization key rules: a BCP 47 language[-Script][-REGION] tag in canonical case, and not `0` or
+ * `default`, which address the default branding.
+ *
+ * @returns what is wrong, or `undefined` when the key is acceptable
+ * @see https://learn.microsoft.com/en-us/graph/api/organizationalbranding-post-localizations
+ */
 export function localeKeyProblem(key: string): string | undefined {
   if (key === "0" || key.toLowerCase() === "default") return "is the default branding's id (configure it under branding.default)";
   let canonical: string | undefined;
