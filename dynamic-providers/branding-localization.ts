@@ -1,0 +1,221 @@
+/**
+ * A localized company branding (`/organization/{tenantId}/branding/localizations/{locale}`): strings and layout of
+ * the sign-in page for one language. Strings it leaves out inherit from the default branding (reference §4.6).
+ *
+ * Life of the resource:
+ * - create: GET the locale; an existing one is adopted (one PATCH of the keys that differ), otherwise POST
+ *   `{id: locale, ...properties}` (which also creates a missing default, reference §4.4).
+ * - update: one PATCH of the managed keys whose live value differs; a key dropped from config is reset to null, so
+ *   it inherits from the default again.
+ * - delete: DELETE (already gone = done). Graph refuses while the locale still has images; the component makes every
+ *   BrandingAsset of the locale depend on its localization, so the engine deletes the assets first.
+ * The locale is the natural key: a change replaces, deleting first (one localization per locale).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type * as MicrosoftGraphBeta from "@microsoft/microsoft-graph-types-beta";
+import {
+  type BrandingProperties,
+  type BrandingValues,
+  brandingPatch,
+  checkBrandingProperties,
+  definedProperties,
+  droppedKeys,
+  managedView,
+} from "./default-branding";
+import { graphClient, type GraphClient } from "./graph/client";
+import type { GraphConnection } from "./graph/connection";
+import { GraphRequestError, isConflict } from "./graph/errors";
+import { PartialCreateError, checkConnection, diffManaged, failure, isUnknown, upgradeState } from "./provider-kit";
+
+export interface BrandingLocalizationInputs {
+  readonly connection: GraphConnection;
+  readonly locale: string;
+  readonly properties: BrandingProperties;
+}
+
+export interface BrandingLocalizationOutputs {
+  readonly stateVersion: 1;
+  readonly connection: GraphConnection;
+  /** The locale, which is also the Graph id of the localization. */
+  readonly locale: string;
+  /** Managed keys: what config asked for, or after a read what Graph holds (drift). */
+  readonly properties: BrandingValues;
+  /** Graph id of the localization (equals `locale`). */
+  readonly localizationId: string;
+  /** true when the localization existed before the stack and was adopted. */
+  readonly adopted: boolean;
+}
+
+/** Arguments of {@link BrandingLocalization}. */
+export interface BrandingLocalizationArgs {
+  /** Tenant and Graph endpoint; no secret (credentials come from the environment). */
+  readonly connection: pulumi.Input<GraphConnection>;
+  /**
+   * BCP 47 / RFC 1766 culture name, e.g. `fr-FR`; not `0` or `default` (that is the default branding).
+   * A change replaces the localization.
+   * @see https://learn.microsoft.com/en-us/graph/api/organizationalbranding-post-localizations
+   */
+  readonly locale: pulumi.Input<string>;
+  /**
+   * Properties of this locale; only the keys present are managed.
+   * @default - every string inherits from the default branding
+   * @see https://learn.microsoft.com/en-us/graph/api/organizationalbrandinglocalization-update
+   */
+  readonly properties: pulumi.Input<BrandingProperties>;
+}
+
+const STATE_VERSION = 1;
+/** language[-Script][-REGION], e.g. `fr`, `fr-FR`, `zh-Hant-TW`, `es-419`. */
+const LOCALE = /^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?$/;
+
+/** Check failures of a localization locale: a BCP 47 culture name, never the default's `0`/`default`. */
+export function checkLocale(locale: unknown, property = "locale"): pulumi.dynamic.CheckFailure[] {
+  if (isUnknown(locale)) return [];
+  if (locale === "0" || (typeof locale === "string" && locale.toLowerCase() === "default")) {
+    return [failure(property, locale, "this is the default branding; manage it with DefaultBranding, and use a culture name such as fr-FR here")];
+  }
+  if (typeof locale !== "string" || !LOCALE.test(locale)) {
+    return [failure(property, locale, "a BCP 47 culture name such as fr-FR, de, zh-Hant-TW or es-419 is required")];
+  }
+  return [];
+}
+
+function localizationPath(tenantId: string, locale: string): string {
+  return `/organization/${encodeURIComponent(tenantId)}/branding/localizations/${encodeURIComponent(locale)}`;
+}
+
+function sameLocale(a: unknown, b: unknown): boolean {
+  return typeof a === "string" && typeof b === "string" && a.toLowerCase() === b.toLowerCase();
+}
+
+type LiveLocalization = MicrosoftGraphBeta.OrganizationalBrandingLocalization & Record<string, unknown>;
+
+function outputs(inputs: BrandingLocalizationInputs, properties: BrandingValues | BrandingProperties, adopted: boolean): BrandingLocalizationOutputs {
+  return {
+    stateVersion: STATE_VERSION,
+    connection: inputs.connection,
+    locale: inputs.locale,
+    properties: properties as BrandingValues,
+    localizationId: inputs.locale,
+    adopted,
+  };
+}
+
+function upgrade(props: Record<string, unknown>): BrandingLocalizationOutputs {
+  return upgradeState<BrandingLocalizationOutputs>(props, STATE_VERSION);
+}
+
+/** Takes an existing localization to `desired` with at most one PATCH. */
+async function adopt(client: GraphClient, path: string, live: LiveLocalization, inputs: BrandingLocalizationInputs, replicationLag: boolean) {
+  const desired = definedProperties(inputs.properties);
+  const body = brandingPatch(live, desired, [], () => null);
+  if (Object.keys(body).length > 0) {
+    try {
+      await client.patch(path, body, { replicationLag });
+    } catch (e) {
+      throw new PartialCreateError(path, { ...outputs(inputs, managedView(live, desired), true) }, e);
+    }
+  }
+  return { id: path, outs: outputs(inputs, desired, true) };
+}
+
+export const brandingLocalizationProvider: pulumi.dynamic.ResourceProvider<BrandingLocalizationInputs, BrandingLocalizationOutputs> = {
+  async check(_olds, news) {
+    const failures = [...checkConnection(news.connection), ...checkLocale(news.locale), ...checkBrandingProperties(news.properties)];
+    const properties = isUnknown(news.properties) ? news.properties : definedProperties(news.properties);
+    return { inputs: { ...news, properties }, failures };
+  },
+
+  async diff(_id, olds, news) {
+    return diffManaged(upgrade(olds as unknown as Record<string, unknown>), news as BrandingLocalizationOutputs & BrandingLocalizationInputs, {
+      updatable: ["properties"],
+      replaceOn: ["locale"],
+      deleteBeforeReplace: true,
+      equal: { locale: sameLocale },
+    });
+  },
+
+  async create(inputs) {
+    const client = graphClient(inputs.connection);
+    const path = localizationPath(inputs.connection.tenantId, inputs.locale);
+    const live = await client.getOrUndefined<LiveLocalization>(path);
+    if (live) return adopt(client, path, live, inputs, false);
+    const desired = definedProperties(inputs.properties);
+    const body: MicrosoftGraphBeta.OrganizationalBrandingLocalization = { id: inputs.locale, ...brandingPatch(undefined, desired, [], () => null) };
+    try {
+      await client.post(`/organization/${encodeURIComponent(inputs.connection.tenantId)}/branding/localizations`, body);
+    } catch (e) {
+      // Created by a concurrent run, or by a POST Graph applied before answering 5xx: take it over.
+      if (!isConflict(e)) throw e;
+      const existing = await client.get<LiveLocalization>(path, { replicationLag: true });
+      return adopt(client, path, existing, inputs, true);
+    }
+    return { id: path, outs: outputs(inputs, desired, false) };
+  },
+
+  async read(id, props) {
+    const state = upgrade((props ?? {}) as Record<string, unknown>);
+    const live = await graphClient(state.connection).getOrUndefined<LiveLocalization>(localizationPath(state.connection.tenantId, state.locale));
+    if (!live) return { id: "" };
+    return { id, props: { ...state, properties: managedView(live, state.properties ?? {}) } };
+  },
+
+  async update(id, olds, news) {
+    const state = upgrade(olds as unknown as Record<string, unknown>);
+    const desired = definedProperties(news.properties);
+    const { keys: dropped, subkeys: droppedSub } = droppedKeys(state.properties ?? {}, desired);
+    const client = graphClient(news.connection);
+    // The id holds the locale as created; a change of locale replaces, so it names the same object as news.locale.
+    const path = id || localizationPath(news.connection.tenantId, news.locale);
+    const live = await client.getOrUndefined<LiveLocalization>(path);
+    if (!live) {
+      throw new Error(
+        `branding localization ${news.locale} of tenant ${news.connection.tenantId} no longer exists; run \`pulumi refresh\` (or \`pulumi up --refresh\`) and the stack creates it again`,
+      );
+    }
+    // A string dropped from config goes back to null: it inherits from the default again (reference §4.6).
+    const body = brandingPatch(live, desired, dropped, () => null, droppedSub);
+    if (Object.keys(body).length > 0) await client.patch(path, body);
+    return { outs: outputs(news, desired, state.adopted) };
+  },
+
+  async delete(id, props) {
+    const state = upgrade(props as unknown as Record<string, unknown>);
+    const path = id || localizationPath(state.connection.tenantId, state.locale);
+    try {
+      await graphClient(state.connection).delete(path);
+    } catch (e) {
+      if (e instanceof GraphRequestError && e.status === 400) {
+        throw new Error(
+          `${e.message}. Graph deletes a localization only after all its images are removed: delete the BrandingAsset ` +
+            `resources of locale ${state.locale} first (make them depend on this localization)`,
+        );
+      }
+      throw e;
+    }
+  },
+};
+
+/**
+ * A localized company branding: sign-in page strings and layout for one locale; unset strings inherit from the
+ * default branding. Images of the locale are `BrandingAsset`s that should depend on this resource.
+ */
+export class BrandingLocalization extends pulumi.dynamic.Resource {
+  /** The locale (Graph id of the localization). */
+  declare readonly locale: pulumi.Output<string>;
+  /** Managed properties as last applied or read. */
+  declare readonly properties: pulumi.Output<BrandingValues>;
+  declare readonly localizationId: pulumi.Output<string>;
+  declare readonly stateVersion: pulumi.Output<number>;
+
+  constructor(name: string, args: BrandingLocalizationArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      brandingLocalizationProvider,
+      name,
+      { connection: args.connection, locale: args.locale, properties: args.properties, localizationId: undefined, adopted: undefined, stateVersion: undefined },
+      opts,
+      "graph",
+      "BrandingLocalization",
+    );
+  }
+}

@@ -1,0 +1,563 @@
+/**
+ * The tenant's default company branding (`/organization/{tenantId}/branding`, locale "0"): its strings and complex
+ * settings. Images and CSS are separate resources (branding-asset.ts): Graph refuses stream and string updates in
+ * one request (reference §4.3).
+ *
+ * Life of the resource:
+ * - create: GET the default (`Accept-Language: 0`). If it exists, adopt it: remember the `previous` value of every
+ *   managed key, then PATCH the keys that differ. If not, PATCH it anyway (Graph may create it) and, on the
+ *   documented 404, create it the documented way: POST a bootstrap localization (that creates the default, §4.4),
+ *   PATCH the default, DELETE the bootstrap localization.
+ * - update: one PATCH of the managed keys whose live value differs; a key dropped from config gets its previous value back.
+ * - delete: restores what the stack changed: an adopted default gets its previous values back; a default the stack
+ *   created is deleted, or — where Graph refuses to delete a default (reference §4.7) — its managed keys are reset.
+ *
+ * The helpers for branding properties (validation, managed views, minimal PATCH bodies) live here and are shared
+ * with branding-localization.ts. Everything the provider object reaches is a plain function: the provider is
+ * serialized by value into the program's state (pulumi-notes §2).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type * as MicrosoftGraphBeta from "@microsoft/microsoft-graph-types-beta";
+import { graphClient, type GraphClient } from "./graph/client";
+import type { GraphConnection } from "./graph/connection";
+import { GraphRequestError } from "./graph/errors";
+import {
+  PartialCreateError,
+  checkConnection,
+  diffManaged,
+  failure,
+  isUnknown,
+  jsonEqual,
+  upgradeState,
+} from "./provider-kit";
+
+// ---------------------------------------------------------------------------------------------------------------
+// Branding properties (shared with localizations)
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * Text and layout of the sign-in page, in Graph's own property names. Every key is optional and only the keys
+ * present are managed: a key left out is neither read nor written.
+ * @see https://learn.microsoft.com/en-us/graph/api/resources/organizationalbranding
+ */
+export interface BrandingProperties {
+  /** Colour behind the background image on low-bandwidth connections, `#RRGGBB`. @default - Graph's neutral colour stays */
+  readonly backgroundColor?: string;
+  /** Colour of the page header, `#RRGGBB`. @default - Graph's neutral colour stays */
+  readonly headerBackgroundColor?: string;
+  /** Text at the bottom of the sign-in box, ≤ 1024 characters, markdown-like links/bold/italic/underline. @default - none shown */
+  readonly signInPageText?: string;
+  /** Hint in the username box, ≤ 64 characters. @default - Graph's generic hint */
+  readonly usernameHintText?: string;
+  /** https URL (ASCII, ≤ 128) of the self-service password reset page. @default - Microsoft's page */
+  readonly customAccountResetCredentialsUrl?: string;
+  /** Replaces "Can't access your account?", ≤ 256 characters. @default - Microsoft's text */
+  readonly customCannotAccessYourAccountText?: string;
+  /** Replaces "Forgot my password", ≤ 256 characters. @default - Microsoft's text */
+  readonly customForgotMyPasswordText?: string;
+  /** Replaces "Privacy & cookies", ≤ 256 characters. @default - Microsoft's text */
+  readonly customPrivacyAndCookiesText?: string;
+  /** https URL (ASCII, ≤ 128) of the privacy statement. @default - Microsoft's privacy statement is linked */
+  readonly customPrivacyAndCookiesUrl?: string;
+  /** Replaces "Terms of use", ≤ 256 characters. @default - Microsoft's text */
+  readonly customTermsOfUseText?: string;
+  /** https URL (ASCII, ≤ 128) of the terms of use. @default - Microsoft's terms are linked */
+  readonly customTermsOfUseUrl?: string;
+  /** Links hidden on the sign-in page; only the sub-keys present are managed. @default - every link shown */
+  readonly loginPageTextVisibilitySettings?: {
+    readonly hideAccountResetCredentials?: boolean;
+    readonly hideCannotAccessYourAccount?: boolean;
+    readonly hideForgotMyPassword?: boolean;
+    readonly hidePrivacyAndCookies?: boolean;
+    readonly hideResetItNow?: boolean;
+    readonly hideTermsOfUse?: boolean;
+  };
+  /** Page layout; only the sub-keys present are managed. @default - Graph's default template */
+  readonly loginPageLayoutConfiguration?: {
+    readonly layoutTemplateType?: "default" | "verticalSplit";
+    readonly isHeaderShown?: boolean;
+    readonly isFooterShown?: boolean;
+  };
+}
+
+export type BrandingKey = keyof BrandingProperties & string;
+type ComplexKey = "loginPageTextVisibilitySettings" | "loginPageLayoutConfiguration";
+
+/**
+ * Managed keys as Graph holds them: like {@link BrandingProperties}, but a value (or sub-value) may be `null` where
+ * Graph has none. State (`properties`, `previous`) has this shape after a read.
+ */
+export type BrandingValues = Readonly<Record<string, unknown>>;
+
+const COLOUR_KEYS = ["backgroundColor", "headerBackgroundColor"] as const;
+const URL_KEYS = ["customAccountResetCredentialsUrl", "customPrivacyAndCookiesUrl", "customTermsOfUseUrl"] as const;
+/** Maximum lengths of the string keys (reference §4.3). */
+const TEXT_LIMITS: Readonly<Record<string, number>> = {
+  signInPageText: 1024,
+  usernameHintText: 64,
+  customCannotAccessYourAccountText: 256,
+  customForgotMyPasswordText: 256,
+  customPrivacyAndCookiesText: 256,
+  customTermsOfUseText: 256,
+};
+/** Sub-keys of the complex keys, and which of them are booleans (reference §4.8). */
+const COMPLEX_SUBKEYS: Readonly<Record<ComplexKey, readonly string[]>> = {
+  loginPageTextVisibilitySettings: [
+    "hideAccountResetCredentials",
+    "hideCannotAccessYourAccount",
+    "hideForgotMyPassword",
+    "hidePrivacyAndCookies",
+    "hideResetItNow",
+    "hideTermsOfUse",
+  ],
+  loginPageLayoutConfiguration: ["layoutTemplateType", "isHeaderShown", "isFooterShown"],
+};
+const LAYOUT_TEMPLATES = ["default", "verticalSplit"];
+
+/** Every key a branding resource manages, in Graph's order of the docs. */
+export const BRANDING_KEYS: readonly BrandingKey[] = [
+  ...COLOUR_KEYS,
+  "signInPageText",
+  "usernameHintText",
+  ...URL_KEYS,
+  "customCannotAccessYourAccountText",
+  "customForgotMyPasswordText",
+  "customPrivacyAndCookiesText",
+  "customTermsOfUseText",
+  "loginPageTextVisibilitySettings",
+  "loginPageLayoutConfiguration",
+];
+
+/** Graph properties a branding resource must not set, and why (reference §4.3, §4.5). */
+const REFUSED_KEYS: Readonly<Record<string, string>> = {
+  id: "the id is read-only (the locale is an input of its own)",
+  cdnList: "read-only",
+  customCannotAccessYourAccountUrl: 'marked "DO NOT USE" by Graph; use customAccountResetCredentialsUrl',
+  customResetItNowText: 'marked "DO NOT USE" by Graph',
+  bannerLogo: "images are BrandingAsset resources",
+  backgroundImage: "images are BrandingAsset resources",
+  squareLogo: "images are BrandingAsset resources",
+  squareLogoDark: "images are BrandingAsset resources",
+  headerLogo: "images are BrandingAsset resources",
+  favicon: "images are BrandingAsset resources",
+  customCSS: "CSS is a BrandingAsset resource",
+  contentCustomization: "not managed by this project (the portal and per-flow language files edit the same JSON)",
+};
+
+function isComplexKey(key: string): key is ComplexKey {
+  return key === "loginPageTextVisibilitySettings" || key === "loginPageLayoutConfiguration";
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+/**
+ * Check failures of a branding properties bag (reference §4.3 limits); unknown preview values are skipped.
+ * `property` prefixes every failure, e.g. `properties.backgroundColor`.
+ */
+export function checkBrandingProperties(props: unknown, property = "properties"): pulumi.dynamic.CheckFailure[] {
+  if (isUnknown(props)) return [];
+  if (!isPlainObject(props)) return [failure(property, props, "an object of branding properties is required")];
+  const out: pulumi.dynamic.CheckFailure[] = [];
+  for (const [key, value] of Object.entries(props)) {
+    const name = `${property}.${key}`;
+    if (value === undefined || isUnknown(value)) continue;
+    if (REFUSED_KEYS[key] !== undefined || key.endsWith("RelativeUrl")) {
+      out.push(failure(name, value, `this key cannot be set here: ${REFUSED_KEYS[key] ?? "read-only"}`));
+      continue;
+    }
+    if (!(BRANDING_KEYS as readonly string[]).includes(key)) {
+      out.push(failure(name, value, `unknown key; allowed keys: ${BRANDING_KEYS.join(", ")}`));
+      continue;
+    }
+    if (isComplexKey(key)) {
+      out.push(...checkComplex(key, value, name));
+    } else if (typeof value !== "string") {
+      out.push(failure(name, value, "a string is required (leave the key out to leave it unmanaged)"));
+    } else if ((COLOUR_KEYS as readonly string[]).includes(key)) {
+      if (!/^#[0-9A-Fa-f]{6}$/.test(value)) out.push(failure(name, value, "a hex colour #RRGGBB is required, e.g. #F0F4F8"));
+    } else if ((URL_KEYS as readonly string[]).includes(key)) {
+      if (!isHttpsAsciiUrl(value) || value.length > 128) {
+        out.push(failure(name, value, "an https:// URL of at most 128 ASCII characters is required"));
+      }
+    } else if (value.length > TEXT_LIMITS[key]) {
+      out.push(failure(name, value, `at most ${TEXT_LIMITS[key]} characters are allowed (got ${value.length})`));
+    }
+  }
+  return out;
+}
+
+function checkComplex(key: ComplexKey, value: unknown, name: string): pulumi.dynamic.CheckFailure[] {
+  if (!isPlainObject(value)) return [failure(name, value, `an object with keys ${COMPLEX_SUBKEYS[key].join(", ")} is required`)];
+  const out: pulumi.dynamic.CheckFailure[] = [];
+  for (const [sub, v] of Object.entries(value)) {
+    const subName = `${name}.${sub}`;
+    if (v === undefined || isUnknown(v)) continue;
+    if (!COMPLEX_SUBKEYS[key].includes(sub)) {
+      out.push(failure(subName, v, `unknown key; allowed keys: ${COMPLEX_SUBKEYS[key].join(", ")}`));
+    } else if (sub === "layoutTemplateType") {
+      if (typeof v !== "string" || !LAYOUT_TEMPLATES.includes(v)) out.push(failure(subName, v, `allowed: ${LAYOUT_TEMPLATES.map((t) => `"${t}"`).join(", ")}`));
+    } else if (typeof v !== "boolean") {
+      out.push(failure(subName, v, "a boolean (true or false, not a string) is required"));
+    }
+  }
+  return out;
+}
+
+function isHttpsAsciiUrl(value: string): boolean {
+  if (!/^[\x21-\x7E]+$/.test(value) || !/^https:\/\//i.test(value)) return false;
+  try {
+    return new URL(value).protocol === "https:";
+  } catch {
+    return false;
+  }
+}
+
+/** The properties bag without keys whose value is `undefined` (they are not managed). */
+export function definedProperties(props: BrandingProperties | undefined): BrandingProperties {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(props ?? {})) {
+    if (value === undefined) continue;
+    out[key] = isPlainObject(value) ? Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) : value;
+  }
+  return out as BrandingProperties;
+}
+
+/** Colours compare case-insensitively (Graph may normalise `#f0f4f8`); everything else as JSON. */
+function sameValue(key: string, a: unknown, b: unknown): boolean {
+  if ((COLOUR_KEYS as readonly string[]).includes(key) && typeof a === "string" && typeof b === "string") {
+    return a.toLowerCase() === b.toLowerCase();
+  }
+  return jsonEqual(a ?? null, b ?? null);
+}
+
+/**
+ * What Graph holds for the managed keys of `like` (a complex key: only its managed sub-keys), `null` where unset.
+ * A live value equal to the managed one (colours: ignoring case) keeps the managed spelling, so a read shows no drift.
+ */
+export function managedView(live: Record<string, unknown> | undefined, like: BrandingValues | BrandingProperties): BrandingValues {
+  const out: Record<string, unknown> = {};
+  for (const [key, wanted] of Object.entries(like)) {
+    if (wanted === undefined) continue;
+    const liveValue = live?.[key] ?? null;
+    if (isComplexKey(key) && isPlainObject(wanted)) {
+      const liveObject = isPlainObject(liveValue) ? liveValue : {};
+      out[key] = Object.fromEntries(Object.keys(wanted).map((sub) => [sub, liveObject[sub] ?? null]));
+    } else {
+      out[key] = sameValue(key, wanted, liveValue) ? wanted : liveValue;
+    }
+  }
+  return out;
+}
+
+/** The full value of each key of `keys` as Graph holds it (complex: every known sub-key), `null` where unset. */
+export function liveValues(live: Record<string, unknown> | undefined, keys: readonly string[]): BrandingValues {
+  const out: Record<string, unknown> = {};
+  for (const key of keys) {
+    const v = live?.[key] ?? null;
+    out[key] = isComplexKey(key) && isPlainObject(v) ? pickSubkeys(key, v) : v;
+  }
+  return out;
+}
+
+function pickSubkeys(key: ComplexKey, v: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(COMPLEX_SUBKEYS[key].map((sub) => [sub, v[sub] ?? null]));
+}
+
+/**
+ * The body of the one PATCH that takes Graph (`live`, the full object) to `desired`, or `{}` when nothing differs.
+ * - a desired key is sent only when its live value differs;
+ * - a complex key is sent whole, its unmanaged sub-keys copied from Graph so that a whole-object replace (the
+ *   likely semantics, reference §3.3 [inferred]) does not reset them; its sub-keys dropped from config get `restore`;
+ * - a key in `dropped` (managed before, not any more) gets `restore(key)`: its previous value, or null.
+ */
+export function brandingPatch(
+  live: Record<string, unknown> | undefined,
+  desired: BrandingProperties,
+  dropped: readonly string[],
+  restore: (key: string) => unknown,
+  droppedSubkeys: Readonly<Record<string, readonly string[]>> = {},
+): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const [key, wanted] of Object.entries(desired)) {
+    if (wanted === undefined) continue;
+    const liveValue = live?.[key] ?? null;
+    if (isComplexKey(key) && isPlainObject(wanted)) {
+      const liveObject = isPlainObject(liveValue) ? pickSubkeys(key, liveValue) : pickSubkeys(key, {});
+      const target: Record<string, unknown> = { ...liveObject };
+      for (const sub of droppedSubkeys[key] ?? []) {
+        if (sub in wanted) continue;
+        const previous = restore(key);
+        target[sub] = isPlainObject(previous) ? (previous[sub] ?? null) : null;
+      }
+      Object.assign(target, wanted);
+      if (!jsonEqual(target, liveObject)) body[key] = target;
+    } else if (!sameValue(key, wanted, liveValue)) {
+      body[key] = wanted;
+    }
+  }
+  for (const key of dropped) {
+    if (key in body || (desired as Record<string, unknown>)[key] !== undefined) continue;
+    const value = restore(key) ?? null;
+    if (!sameValue(key, value, live?.[key] ?? null)) body[key] = value;
+  }
+  return body;
+}
+
+/** Keys (and sub-keys of complex keys) managed in `olds` but not in `news`. */
+export function droppedKeys(
+  olds: BrandingValues,
+  news: BrandingProperties,
+): { keys: string[]; subkeys: Record<string, string[]> } {
+  const keys: string[] = [];
+  const subkeys: Record<string, string[]> = {};
+  const n = news as Record<string, unknown>;
+  for (const [key, old] of Object.entries(olds)) {
+    if (old === undefined) continue;
+    if (n[key] === undefined) keys.push(key);
+    else if (isComplexKey(key) && isPlainObject(old) && isPlainObject(n[key])) {
+      const gone = Object.keys(old).filter((sub) => (n[key] as Record<string, unknown>)[sub] === undefined);
+      if (gone.length > 0) subkeys[key] = gone;
+    }
+  }
+  return { keys, subkeys };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The default branding resource
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface DefaultBrandingInputs {
+  readonly connection: GraphConnection;
+  readonly properties: BrandingProperties;
+}
+
+export interface DefaultBrandingOutputs {
+  readonly stateVersion: 1;
+  readonly connection: GraphConnection;
+  /** Managed keys: what config asked for, or after a read what Graph holds (drift). */
+  readonly properties: BrandingValues;
+  /** Graph id of the default branding: always "0". */
+  readonly brandingId: string;
+  /** true: the stack created the default (destroy deletes it); false: it existed and was adopted. */
+  readonly createdDefault: boolean;
+  /** Value of each managed key before the stack first set it (`null` where unset); destroy restores them. */
+  readonly previous: BrandingValues;
+}
+
+/** Arguments of {@link DefaultBranding}. */
+export interface DefaultBrandingArgs {
+  /** Tenant and Graph endpoint; no secret (credentials come from the environment). */
+  readonly connection: pulumi.Input<GraphConnection>;
+  /**
+   * Properties of the default branding; only the keys present are managed.
+   * @see https://learn.microsoft.com/en-us/graph/api/organizationalbranding-update
+   */
+  readonly properties: pulumi.Input<BrandingProperties>;
+}
+
+const STATE_VERSION = 1;
+/** `Accept-Language: 0` addresses the default branding; without it Node's fetch sends `*` (reference §4.2). */
+const DEFAULT_LOCALE_HEADERS = { "Accept-Language": "0" } as const;
+/** Locales tried, in order, for the localization whose POST creates a missing default (reference §4.4). */
+const BOOTSTRAP_LOCALES = ["en-US", "en-GB", "fr-FR", "de-DE", "es-ES"];
+/** Statuses with which Graph refuses to delete a default branding (reference §4.7): it stays, so reset instead. */
+const DELETE_REFUSED_STATUSES = [400, 403, 405, 409];
+
+function brandingPath(tenantId: string): string {
+  return `/organization/${encodeURIComponent(tenantId)}/branding`;
+}
+
+function resourceId(tenantId: string): string {
+  return `${brandingPath(tenantId)}/localizations/0`;
+}
+
+type LiveBranding = MicrosoftGraphBeta.OrganizationalBranding & Record<string, unknown>;
+
+async function getDefault(client: GraphClient, opts: { replicationLag?: boolean } = {}): Promise<LiveBranding | undefined> {
+  return client.getOrUndefined<LiveBranding>(brandingPath(client.connection.tenantId), { headers: DEFAULT_LOCALE_HEADERS, ...opts });
+}
+
+async function patchDefault(client: GraphClient, body: Record<string, unknown>, opts: { replicationLag?: boolean } = {}): Promise<void> {
+  const payload: MicrosoftGraphBeta.OrganizationalBranding = body;
+  await client.patch(brandingPath(client.connection.tenantId), payload, { headers: DEFAULT_LOCALE_HEADERS, ...opts });
+}
+
+/**
+ * Brings a missing default into existence with `body` applied. First a plain PATCH (Graph may create it; the 2021
+ * answer was 404). On 404: POST a bootstrap localization (documented to create the default), PATCH the default,
+ * DELETE the bootstrap localization (also when the PATCH failed, so no stray localization is left behind).
+ */
+async function createDefault(client: GraphClient, body: Record<string, unknown>): Promise<void> {
+  try {
+    await patchDefault(client, body);
+    return;
+  } catch (e) {
+    if (!(e instanceof GraphRequestError && e.status === 404)) throw e;
+  }
+  const localizations = `${brandingPath(client.connection.tenantId)}/localizations`;
+  const existing = await client.list<{ id?: string }>(localizations);
+  const taken = new Set(existing.map((l) => (l.id ?? "").toLowerCase()));
+  const bootstrap = BOOTSTRAP_LOCALES.find((l) => !taken.has(l.toLowerCase()));
+  if (!bootstrap) throw new Error(`cannot create the default branding: localizations ${BOOTSTRAP_LOCALES.join(", ")} all exist`);
+  const created: MicrosoftGraphBeta.OrganizationalBrandingLocalization = { id: bootstrap };
+  await client.post(localizations, created);
+  let patchError: unknown;
+  try {
+    await patchDefault(client, body, { replicationLag: true });
+  } catch (e) {
+    patchError = e;
+  }
+  try {
+    await client.delete(`${localizations}/${encodeURIComponent(bootstrap)}`, { replicationLag: true });
+  } catch (e) {
+    const why = [patchError, e].filter(Boolean).map((x) => (x instanceof Error ? x.message : String(x))).join("; then ");
+    throw new Error(
+      `the default branding was created through a temporary localization "${bootstrap}" that could not be removed ` +
+        `(${why}); delete that localization in the Entra admin center (Company branding > Customize)`,
+    );
+  }
+  if (patchError !== undefined) throw patchError;
+}
+
+function outputs(
+  inputs: DefaultBrandingInputs,
+  properties: BrandingValues | BrandingProperties,
+  createdDefault: boolean,
+  previous: BrandingValues,
+): DefaultBrandingOutputs {
+  return { stateVersion: STATE_VERSION, connection: inputs.connection, properties: properties as BrandingValues, brandingId: "0", createdDefault, previous };
+}
+
+function upgrade(props: Record<string, unknown>): DefaultBrandingOutputs {
+  return upgradeState<DefaultBrandingOutputs>(props, STATE_VERSION);
+}
+
+export const defaultBrandingProvider: pulumi.dynamic.ResourceProvider<DefaultBrandingInputs, DefaultBrandingOutputs> = {
+  async check(_olds, news) {
+    const failures = [...checkConnection(news.connection), ...checkBrandingProperties(news.properties)];
+    const properties = isUnknown(news.properties) ? news.properties : definedProperties(news.properties);
+    return { inputs: { ...news, properties }, failures };
+  },
+
+  async diff(_id, olds, news) {
+    return diffManaged(upgrade(olds as unknown as Record<string, unknown>), news as DefaultBrandingOutputs & DefaultBrandingInputs, {
+      updatable: ["properties"],
+      replaceOn: [],
+    });
+  },
+
+  async create(inputs) {
+    const client = graphClient(inputs.connection);
+    const desired = definedProperties(inputs.properties);
+    const keys = Object.keys(desired);
+    const live = await getDefault(client);
+    if (live) {
+      // Adopt: remember what the stack is about to change, so destroy can put it back.
+      const previous = liveValues(live, keys);
+      const body = brandingPatch(live, desired, [], () => null);
+      if (Object.keys(body).length > 0) {
+        try {
+          await patchDefault(client, body);
+        } catch (e) {
+          const partial = outputs(inputs, managedView(live, desired), false, previous);
+          throw new PartialCreateError(resourceId(inputs.connection.tenantId), { ...partial }, e);
+        }
+      }
+      return { id: resourceId(inputs.connection.tenantId), outs: outputs(inputs, desired, false, previous) };
+    }
+    const previous = Object.fromEntries(keys.map((k) => [k, null]));
+    const body = brandingPatch(undefined, desired, [], () => null);
+    try {
+      await createDefault(client, body);
+    } catch (e) {
+      // Whether the default exists now decides between "nothing happened" and partial state.
+      const now = await getDefault(client, { replicationLag: false }).catch(() => undefined);
+      if (!now) throw e;
+      const partial = outputs(inputs, managedView(now, desired), true, previous);
+      throw new PartialCreateError(resourceId(inputs.connection.tenantId), { ...partial }, e);
+    }
+    return { id: resourceId(inputs.connection.tenantId), outs: outputs(inputs, desired, true, previous) };
+  },
+
+  async read(id, props) {
+    const state = upgrade((props ?? {}) as Record<string, unknown>);
+    const live = await getDefault(graphClient(state.connection));
+    if (!live) return { id: "" };
+    return { id, props: { ...state, properties: managedView(live, state.properties ?? {}) } };
+  },
+
+  async update(_id, olds, news) {
+    const state = upgrade(olds as unknown as Record<string, unknown>);
+    const desired = definedProperties(news.properties);
+    const { keys: dropped, subkeys: droppedSub } = droppedKeys(state.properties ?? {}, desired);
+    const client = graphClient(news.connection);
+    const live = await getDefault(client);
+    if (!live) {
+      throw new Error(
+        `the default branding of tenant ${news.connection.tenantId} no longer exists; run \`pulumi refresh\` (or \`pulumi up --refresh\`) and the stack creates it again`,
+      );
+    }
+    // Keys newly managed get a `previous` value now; keys dropped are restored and leave `previous`.
+    const previous: Record<string, unknown> = { ...(state.previous ?? {}) };
+    for (const key of Object.keys(desired)) {
+      if (key in previous) continue;
+      previous[key] = state.createdDefault ? null : (liveValues(live, [key])[key] ?? null);
+    }
+    const body = brandingPatch(live, desired, dropped, (key) => previous[key] ?? null, droppedSub);
+    if (Object.keys(body).length > 0) await patchDefault(client, body);
+    for (const key of dropped) delete previous[key];
+    return { outs: outputs(news, desired, state.createdDefault, previous) };
+  },
+
+  async delete(_id, props) {
+    const state = upgrade(props as unknown as Record<string, unknown>);
+    const client = graphClient(state.connection);
+    const managed = Object.keys(state.properties ?? {});
+    if (state.createdDefault) {
+      try {
+        await client.delete(brandingPath(state.connection.tenantId), { headers: DEFAULT_LOCALE_HEADERS });
+        return;
+      } catch (e) {
+        if (!(e instanceof GraphRequestError && DELETE_REFUSED_STATUSES.includes(e.status))) throw e;
+        // Graph keeps defaults once configured (reference §4.7): remove what the stack set instead.
+      }
+    }
+    const live = await getDefault(client);
+    if (!live) return; // already gone; a PATCH could re-create it where Graph creates defaults on PATCH
+    const restore = (key: string) => (state.createdDefault ? null : (state.previous?.[key] ?? null));
+    const body: Record<string, unknown> = {};
+    for (const key of managed) {
+      const value = restore(key);
+      if (!sameValue(key, value, liveValues(live, [key])[key])) body[key] = value;
+    }
+    if (Object.keys(body).length > 0) await patchDefault(client, body);
+  },
+};
+
+/**
+ * The tenant's default company branding (locale "0"): strings and layout of the sign-in page. Images are
+ * {@link https://learn.microsoft.com/en-us/graph/api/organizationalbranding-update | separate} `BrandingAsset`s.
+ * Destroy restores what the stack changed: an adopted default gets its previous values back, a created one is deleted.
+ */
+export class DefaultBranding extends pulumi.dynamic.Resource {
+  /** Graph id of the default branding: "0". */
+  declare readonly brandingId: pulumi.Output<string>;
+  /** Whether the stack created the default (true) or adopted an existing one (false). */
+  declare readonly createdDefault: pulumi.Output<boolean>;
+  /** Managed properties as last applied or read. */
+  declare readonly properties: pulumi.Output<BrandingValues>;
+  declare readonly stateVersion: pulumi.Output<number>;
+
+  constructor(name: string, args: DefaultBrandingArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      defaultBrandingProvider,
+      name,
+      { connection: args.connection, properties: args.properties, brandingId: undefined, createdDefault: undefined, previous: undefined, stateVersion: undefined },
+      opts,
+      "graph",
+      "DefaultBranding",
+    );
+  }
+}
