@@ -1,0 +1,170 @@
+/**
+ * CiamTenant with strict mocks: which ARM resources each tenant mode registers, with which options, and what the
+ * component exports. Does not prove that ARM accepts the request (no Azure call is made).
+ */
+import type { CiamTenantArgs } from "../../components/tenant";
+import { GRAPH_SP_OBJECT_ID, Harness, MS_GRAPH_APP_ID, TENANT_ID, installMocks, promiseOf, providerRef } from "./harness";
+
+const endpoints = { graph: "https://graph.microsoft.com", authorityHost: "https://login.microsoftonline.com", graphApiVersion: "beta" } as const;
+const graph = { retryDeadlineSeconds: 300, replicationWaitSeconds: 120, maxConcurrentRequests: 4 };
+
+function createArgs(overrides: Partial<CiamTenantArgs> = {}, rgCreate = true): CiamTenantArgs {
+  return {
+    tenant: {
+      kind: "create",
+      resourceGroup: { name: "rg-ciam-dev", location: "westeurope", create: rgCreate },
+      subdomain: "contosociamdev",
+      displayName: "Contoso customers",
+      countryCode: "US",
+      dataLocation: "United States",
+      sku: "Standard",
+      authority: "https://contosociamdev.ciamlogin.com/",
+      domainName: "contosociamdev.onmicrosoft.com",
+    },
+    endpoints,
+    graph,
+    lifecycle: "protected",
+    ...overrides,
+  };
+}
+
+const existingArgs: CiamTenantArgs = {
+  tenant: {
+    kind: "existing",
+    tenantId: "abcdefab-1234-5678-9abc-def012345678",
+    subdomain: "contosociam",
+    authority: "https://contosociam.ciamlogin.com/",
+    domainName: "contosociam.onmicrosoft.com",
+  },
+  endpoints,
+  graph,
+  lifecycle: "protected",
+};
+
+async function build(args: CiamTenantArgs) {
+  jest.resetModules();
+  const h = await installMocks();
+  const { CiamTenant } = await import("../../components/tenant");
+  const tenant = new CiamTenant("ciam", args);
+  return { h, tenant };
+}
+
+function types(h: Harness): string[] {
+  return h.registrations.map((r) => r.type).sort();
+}
+
+describe("CiamTenant", () => {
+  test("GIVEN a create config with a new resource group WHEN constructed THEN exactly the component, the group and the CIAMTenant are registered, protected and retained", async () => {
+    const { h, tenant } = await build(createArgs());
+    await promiseOf(tenant.graphConnection);
+    await h.settle();
+
+    expect(types(h)).toEqual(["azure-native:azureactivedirectory:CIAMTenant", "azure-native:resources:ResourceGroup", "ciam-tenant:index:Tenant"]);
+    const component = h.byName("ciam");
+    const rg = h.byName("ciam-rg");
+    const dir = h.byName("ciam-tenant");
+    expect(component.parent).toBe("");
+    expect(rg.parent).toBe(component.urn);
+    expect(dir.parent).toBe(component.urn);
+
+    expect(rg.inputs).toEqual({ resourceGroupName: "rg-ciam-dev", location: "westeurope" });
+    expect(rg.protect).toBe(true);
+    expect(rg.retainOnDelete).toBe(true);
+
+    expect(dir.inputs).toEqual({
+      resourceGroupName: "rg-ciam-dev",
+      resourceName: "contosociamdev",
+      location: "United States",
+      sku: { name: "Standard", tier: "A0" },
+      createTenantProperties: { displayName: "Contoso customers", countryCode: "US" },
+    });
+    expect(dir.inputs).not.toHaveProperty("tenantId");
+    expect(dir.dependencies).toContain(rg.urn);
+    expect(dir.protect).toBe(true);
+    expect(dir.retainOnDelete).toBe(true);
+    expect(dir.ignoreChanges).toEqual(["sku"]);
+  });
+
+  test("GIVEN a create config WHEN outputs resolve THEN tenantId comes from ARM and the authority, domain and Graph connection are derived", async () => {
+    const { tenant } = await build(createArgs());
+    expect(await promiseOf(tenant.tenantId)).toBe(TENANT_ID);
+    expect(await promiseOf(tenant.domainName)).toBe("contosociamdev.onmicrosoft.com");
+    expect(await promiseOf(tenant.subdomain)).toBe("contosociamdev");
+    expect(await promiseOf(tenant.authority)).toBe("https://contosociamdev.ciamlogin.com/");
+    expect(await promiseOf(tenant.graphConnection)).toEqual({
+      tenantId: TENANT_ID,
+      graphEndpoint: "https://graph.microsoft.com",
+      authorityHost: "https://login.microsoftonline.com",
+      apiVersion: "beta",
+      retryDeadlineSeconds: 300,
+      replicationWaitSeconds: 120,
+      maxConcurrentRequests: 4,
+    });
+  });
+
+  test("GIVEN lifecycle ephemeral WHEN constructed THEN neither the group nor the tenant is protected or retained", async () => {
+    const { h, tenant } = await build(createArgs({ lifecycle: "ephemeral" }));
+    await promiseOf(tenant.tenantId);
+    await h.settle();
+    for (const name of ["ciam-rg", "ciam-tenant"]) {
+      expect(h.byName(name).protect).toBe(false);
+      expect(h.byName(name).retainOnDelete).toBe(false);
+    }
+    expect(h.byName("ciam-tenant").ignoreChanges).toEqual(["sku"]);
+  });
+
+  test("GIVEN an existing resource group WHEN constructed THEN no group is registered and the tenant names it", async () => {
+    const { h, tenant } = await build(createArgs({}, false));
+    await promiseOf(tenant.tenantId);
+    await h.settle();
+    expect(types(h)).toEqual(["azure-native:azureactivedirectory:CIAMTenant", "ciam-tenant:index:Tenant"]);
+    expect(h.byName("ciam-tenant").inputs.resourceGroupName).toBe("rg-ciam-dev");
+  });
+
+  test("GIVEN an existing tenant WHEN constructed THEN only the component is registered and outputs come from config", async () => {
+    const { h, tenant } = await build(existingArgs);
+    expect(await promiseOf(tenant.tenantId)).toBe("abcdefab-1234-5678-9abc-def012345678");
+    expect(await promiseOf(tenant.authority)).toBe("https://contosociam.ciamlogin.com/");
+    expect(await promiseOf(tenant.domainName)).toBe("contosociam.onmicrosoft.com");
+    expect((await promiseOf(tenant.graphConnection)).tenantId).toBe("abcdefab-1234-5678-9abc-def012345678");
+    await h.settle();
+    expect(types(h)).toEqual(["ciam-tenant:index:Tenant"]);
+    expect(h.invokes).toEqual([]);
+  });
+
+  test("GIVEN a tenant WHEN azureadProvider() and the Graph SP lookup are used twice THEN one provider (tenantId only, parented) and one invoke through it", async () => {
+    process.env.ARM_CLIENT_SECRET = "planted-secret-arm";
+    try {
+      const { h, tenant } = await build(existingArgs);
+      expect(tenant.azureadProvider()).toBe(tenant.azureadProvider());
+      expect(await promiseOf(tenant.graphServicePrincipalObjectId())).toBe(GRAPH_SP_OBJECT_ID);
+      expect(tenant.graphServicePrincipalObjectId()).toBe(tenant.graphServicePrincipalObjectId());
+      await h.settle();
+
+      const providers = h.byType("pulumi:providers:azuread");
+      expect(providers).toHaveLength(1);
+      const p = providers[0]!;
+      expect(p.name).toBe("ciam-azuread");
+      expect(p.parent).toBe(h.byName("ciam").urn);
+      expect(p.inputs.tenantId).toBe("abcdefab-1234-5678-9abc-def012345678");
+      for (const key of ["clientId", "clientSecret", "clientCertificate", "clientCertificatePassword", "oidcToken", "oidcRequestToken"]) {
+        expect(p.inputs).not.toHaveProperty(key);
+      }
+      expect(JSON.stringify(p.rawInputs)).not.toContain("planted-secret");
+
+      expect(h.invokes).toEqual([
+        { token: "azuread:index/getServicePrincipal:getServicePrincipal", inputs: { clientId: MS_GRAPH_APP_ID }, provider: providerRef(p) },
+      ]);
+    } finally {
+      delete process.env.ARM_CLIENT_SECRET;
+    }
+  });
+
+  test("GIVEN a tenant whose azureadProvider() is never called WHEN constructed THEN no provider is registered and nothing is invoked", async () => {
+    const { h, tenant } = await build(createArgs());
+    await promiseOf(tenant.graphConnection);
+    await h.settle();
+    expect(h.byType("pulumi:providers:azuread")).toEqual([]);
+    expect(h.invokes).toEqual([]);
+  });
+});
