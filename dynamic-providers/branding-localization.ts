@@ -20,6 +20,7 @@ import {
   checkBrandingProperties,
   definedProperties,
   droppedKeys,
+  keysChangedFrom,
   managedView,
 } from "./default-branding";
 import { graphClient, type GraphClient } from "./graph/client";
@@ -108,7 +109,8 @@ function upgrade(props: Record<string, unknown>): BrandingLocalizationOutputs {
 /** Takes an existing localization to `desired` with at most one PATCH. */
 async function adopt(client: GraphClient, path: string, live: LiveLocalization, inputs: BrandingLocalizationInputs, replicationLag: boolean) {
   const desired = definedProperties(inputs.properties);
-  const body = brandingPatch(live, desired, [], () => null);
+  // Every desired key is sent: a GET may show values inherited from the default that the locale does not hold.
+  const body = brandingPatch(live, desired, [], () => null, {}, Object.keys(desired));
   if (Object.keys(body).length > 0) {
     try {
       await client.patch(path, body, { replicationLag });
@@ -174,7 +176,7 @@ export const brandingLocalizationProvider: pulumi.dynamic.ResourceProvider<Brand
       );
     }
     // A string dropped from config goes back to null: it inherits from the default again (reference §4.6).
-    const body = brandingPatch(live, desired, dropped, () => null, droppedSub);
+    const body = brandingPatch(live, desired, dropped, () => null, droppedSub, keysChangedFrom(state.properties ?? {}, desired));
     if (Object.keys(body).length > 0) await client.patch(path, body);
     return { outs: outputs(news, desired, state.adopted) };
   },

@@ -270,7 +270,9 @@ function pickSubkeys(key: ComplexKey, v: Record<string, unknown>): Record<string
  * - a desired key is sent only when its live value differs;
  * - a complex key is sent whole, its unmanaged sub-keys copied from Graph so that a whole-object replace (the
  *   likely semantics, reference §3.3 [inferred]) does not reset them; its sub-keys dropped from config get `restore`;
- * - a key in `dropped` (managed before, not any more) gets `restore(key)`: its previous value, or null.
+ * - a key in `dropped` (managed before, not any more) gets `restore(key)`: its previous value, or null;
+ * - a key in `force` is sent even when Graph shows the same value (a localization's GET may show a value inherited
+ *   from the default, reference §4.6, which the localization itself does not hold).
  */
 export function brandingPatch(
   live: Record<string, unknown> | undefined,
@@ -278,6 +280,7 @@ export function brandingPatch(
   dropped: readonly string[],
   restore: (key: string) => unknown,
   droppedSubkeys: Readonly<Record<string, readonly string[]>> = {},
+  force: readonly string[] = [],
 ): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const [key, wanted] of Object.entries(desired)) {
@@ -292,8 +295,8 @@ export function brandingPatch(
         target[sub] = isPlainObject(previous) ? (previous[sub] ?? null) : null;
       }
       Object.assign(target, wanted);
-      if (!jsonEqual(target, liveObject)) body[key] = target;
-    } else if (!sameValue(key, wanted, liveValue)) {
+      if (force.includes(key) || !jsonEqual(target, liveObject)) body[key] = target;
+    } else if (force.includes(key) || !sameValue(key, wanted, liveValue)) {
       body[key] = wanted;
     }
   }
@@ -303,6 +306,13 @@ export function brandingPatch(
     if (!sameValue(key, value, live?.[key] ?? null)) body[key] = value;
   }
   return body;
+}
+
+/** Keys of `news` whose value differs from the managed value in `olds` (new keys included). */
+export function keysChangedFrom(olds: BrandingValues, news: BrandingProperties): string[] {
+  return Object.entries(news)
+    .filter(([key, value]) => value !== undefined && !sameValue(key, olds[key], value))
+    .map(([key]) => key);
 }
 
 /** Keys (and sub-keys of complex keys) managed in `olds` but not in `news`. */
