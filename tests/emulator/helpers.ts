@@ -1,0 +1,96 @@
+/**
+ * Test helpers for the emulator's own tests (and anyone else's): a raw Graph call with a valid token, returning
+ * status, headers and parsed body. Not a client: no retries, no paging.
+ */
+import type { Emulator } from "./index";
+import type { JsonObject, JsonValue } from "./types";
+
+export interface RawResponse {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON, a Buffer for non-JSON bodies, or undefined when empty. */
+  body: JsonValue | Buffer | undefined;
+  /** The JSON body as an object (throws when it is not one). */
+  json: JsonObject;
+}
+
+export interface CallOptions {
+  headers?: Record<string, string>;
+  /** JSON body (sent as application/json) or a Buffer (send with a Content-Type header). */
+  body?: JsonValue | Buffer;
+  /** Skip the Authorization header. */
+  anonymous?: boolean;
+  /** Explicit token. */
+  token?: string;
+}
+
+/** `path` is relative to the emulator URL and includes the version, e.g. `/beta/identity/authenticationEventsFlows`. */
+export async function call(emu: Emulator, method: string, path: string, opts: CallOptions = {}): Promise<RawResponse> {
+  const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+  if (!opts.anonymous) headers.Authorization = `Bearer ${opts.token ?? emu.accessToken()}`;
+  let body: string | Buffer | undefined;
+  if (Buffer.isBuffer(opts.body)) {
+    body = opts.body;
+  } else if (opts.body !== undefined) {
+    body = JSON.stringify(opts.body);
+    if (!Object.keys(headers).some((h) => h.toLowerCase() === "content-type")) headers["Content-Type"] = "application/json";
+  }
+  const res = await fetch(path.startsWith("https://") ? path : `${emu.url}${path}`, { method, headers, body });
+  const buf = Buffer.from(await res.arrayBuffer());
+  let parsed: JsonValue | Buffer | undefined;
+  if (buf.length === 0) parsed = undefined;
+  else if ((res.headers.get("content-type") ?? "").includes("json")) parsed = JSON.parse(buf.toString("utf8")) as JsonValue;
+  else parsed = buf;
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: parsed,
+    get json(): JsonObject {
+      if (parsed === undefined || Buffer.isBuffer(parsed) || typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+        throw new Error(`not a JSON object: ${String(parsed)}`);
+      }
+      return parsed;
+    },
+  };
+}
+
+/** The minimal flow body of reference §3.1, with overrides merged at top level. */
+export function minimalFlowBody(displayName: string, overrides: JsonObject = {}): JsonObject {
+  return {
+    "@odata.type": "#microsoft.graph.externalUsersSelfServiceSignUpEventsFlow",
+    displayName,
+    onAuthenticationMethodLoadStart: {
+      "@odata.type": "#microsoft.graph.onAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp",
+      identityProviders: [{ id: "EmailPassword-OAUTH" }],
+    },
+    onInteractiveAuthFlowStart: {
+      "@odata.type": "#microsoft.graph.onInteractiveAuthFlowStartExternalUsersSelfServiceSignUp",
+      isSignUpAllowed: true,
+    },
+    ...overrides,
+  };
+}
+
+/** An `onAttributeCollection` handler with the given attributes, one default-ish input each. */
+export function attributeCollection(attributeIds: string[], inputs: string[] = attributeIds): JsonObject {
+  return {
+    "@odata.type": "#microsoft.graph.onAttributeCollectionExternalUsersSelfServiceSignUp",
+    attributes: attributeIds.map((id) => ({ id })),
+    attributeCollectionPage: {
+      views: [
+        {
+          inputs: inputs.map((attribute) => ({
+            attribute,
+            label: attribute,
+            inputType: "text",
+            hidden: false,
+            editable: true,
+            writeToDirectory: true,
+            required: attribute === "email",
+            validationRegEx: "^.*",
+          })),
+        },
+      ],
+    },
+  };
+}

@@ -1,0 +1,291 @@
+/**
+ * A stateful local HTTPS emulator of the Microsoft Graph endpoints this project calls (CIAM user flows, user flow
+ * attributes, identity providers, company branding, directory objects) and of the login endpoints MSAL needs.
+ * Behaviour follows the Graph reference sheet (graph-api.md), quirks included; facts the sheet tags [inferred] or
+ * [unknown] are switches in {@link EmulatorOptions}. See README.md in this folder.
+ */
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer, Server } from "node:https";
+import type { AddressInfo, Socket } from "node:net";
+import { TokenAuthority } from "./auth";
+import { GraphRequestContext, GraphResponse, splitPath } from "./context";
+import { errorEnvelope, GraphHttpError } from "./errors";
+import { routeGraph } from "./graph/router";
+import { createFlow } from "./graph/flows";
+import { EmulatorStore } from "./store";
+import type {
+  BinaryBody,
+  EmulatorOptions,
+  FaultInjector,
+  FaultRule,
+  GraphVersion,
+  JsonValue,
+  RecordedRequest,
+} from "./types";
+
+export * from "./types";
+export { EmulatorStore, STREAM_NAMES } from "./store";
+export type { BrandingSnapshot, StoreCounts, StreamName } from "./store";
+export { GRAPH_APP_ID, GRAPH_SCOPES, BUILT_IN_ATTRIBUTES, BUILT_IN_IDPS } from "./seed";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { ensureTestCertificates } = require("../support/test-certs") as {
+  ensureTestCertificates(): Promise<{ caFile: string; certFile: string; keyFile: string }>;
+};
+
+export interface Emulator {
+  /** `https://localhost:<port>`: the Graph base URL and the authority host. */
+  url: string;
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  /** AZURE_TENANT_ID / AZURE_CLIENT_ID / AZURE_CLIENT_SECRET / AZURE_AUTHORITY_HOST for child processes. */
+  env(): Record<string, string>;
+  store: EmulatorStore;
+  /** Every request, in arrival order (login requests have `version: null`). */
+  requests: RecordedRequest[];
+  /** Mutating Graph requests only (POST/PATCH/PUT/DELETE; token calls excluded). */
+  writes(): RecordedRequest[];
+  clearLog(): void;
+  faults: FaultInjector;
+  /** Switches; mutable at runtime. */
+  options: EmulatorOptions;
+  /** A valid access token (as the token endpoint would issue), for tests that call Graph directly. */
+  accessToken(): string;
+  stop(): Promise<void>;
+}
+
+export function defaultOptions(overrides: Partial<EmulatorOptions> = {}): EmulatorOptions {
+  return {
+    tenantId: randomUUID(),
+    subdomain: "contosociamtest",
+    organizationDisplayName: "Contoso customers",
+    clientId: randomUUID(),
+    clientSecret: `emu~${randomBytes(18).toString("base64url")}`,
+    socialIdentityProviders: [
+      { id: randomUUID(), identityProviderType: "Google", displayName: "Google" },
+      { id: randomUUID(), identityProviderType: "Facebook", displayName: "Facebook" },
+    ],
+    b2cExtensionsAppId: randomUUID(),
+    pageSize: 100,
+    replicationLag: undefined,
+    duplicateFlowName: 409,
+    handlerODataTypeRequired: true,
+    attributesMustMatchInputs: true,
+    omittedUserCreateStart: "null",
+    patchIncludeApplications: "rejected",
+    linkWithoutServicePrincipal: "400",
+    linkConflict: "400",
+    unknownReference: "404",
+    unspecifiedAcceptLanguage: "400",
+    patchMissingDefault: "404",
+    deleteDefault: "allowed",
+    deleteDefaultWithLocalizations: "refused",
+    streamDelete: "unsupported",
+    localizationReads: "null",
+    ...overrides,
+  };
+}
+
+const WRITE_METHODS = new Set(["POST", "PATCH", "PUT", "DELETE"]);
+const DEFAULT_FAULT_CODES: Record<number, string> = { 429: "TooManyRequests", 503: "serviceNotAvailable", 504: "gatewayTimeout" };
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+function headerRecord(req: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v === undefined) continue;
+    out[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : v;
+  }
+  return out;
+}
+
+export async function startEmulator(overrides: Partial<EmulatorOptions> = {}): Promise<Emulator> {
+  const options = defaultOptions(overrides);
+  const certs = await ensureTestCertificates();
+  const store = new EmulatorStore(options, (st, body) => createFlow({ store: st, options, lagging: () => false }, body));
+  const requests: RecordedRequest[] = [];
+  const faultRules: FaultRule[] = [];
+  let url = "";
+  const tokens = new TokenAuthority(options, () => url);
+  const sockets = new Set<Socket>();
+
+  const faults: FaultInjector = {
+    inject(rule) {
+      faultRules.push({ ...rule });
+    },
+    clear() {
+      faultRules.length = 0;
+    },
+    pending() {
+      return faultRules.filter((r) => r.times > 0).map((r) => ({ ...r }));
+    },
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const at = Date.now();
+    const method = (req.method ?? "GET").toUpperCase();
+    const headers = headerRecord(req);
+    const host = headers.host ?? new URL(url).host;
+    const parsed = new URL(req.url ?? "/", `https://${host}`);
+    const rawSegments = parsed.pathname.split("/").filter((s) => s !== "");
+    const first = (rawSegments[0] ?? "").toLowerCase();
+    const version: GraphVersion | null = first === "v1.0" ? "v1.0" : first === "beta" ? "beta" : null;
+    let decodedPath: string;
+    try {
+      decodedPath = decodeURIComponent(parsed.pathname);
+    } catch {
+      decodedPath = parsed.pathname;
+    }
+    const path = version ? decodedPath.replace(/^\/[^/]+/, "") || "/" : decodedPath;
+    const query: Record<string, string> = {};
+    for (const [k, v] of parsed.searchParams) query[k] = v;
+    const raw = await readBody(req);
+    const contentType = headers["content-type"] ?? "";
+    const recordedHeaders = { ...headers };
+    if (recordedHeaders.authorization !== undefined) recordedHeaders.authorization = "<redacted>";
+
+    let body: JsonValue | BinaryBody | undefined;
+    let form: Record<string, string> | undefined;
+    let parseError: GraphHttpError | undefined;
+    let recordedBody: RecordedRequest["body"];
+    if (raw.length > 0) {
+      if (/^application\/x-www-form-urlencoded/i.test(contentType)) {
+        form = Object.fromEntries(new URLSearchParams(raw.toString("utf8")));
+        recordedBody = { ...form, ...(form.client_secret !== undefined ? { client_secret: "<redacted>" } : {}) };
+      } else if (/json/i.test(contentType)) {
+        try {
+          body = JSON.parse(raw.toString("utf8")) as JsonValue;
+        } catch {
+          parseError = new GraphHttpError(400, "BadRequest", "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.");
+        }
+        recordedBody = body;
+      } else {
+        body = { contentType, bytes: raw, sha256: createHash("sha256").update(raw).digest("hex") };
+        recordedBody = body;
+      }
+    }
+    const record: RecordedRequest = { method, version, path, query, headers: recordedHeaders, body: recordedBody, status: 0, at };
+    requests.push(record);
+
+    const requestId = randomUUID();
+    const clientRequestId = headers["client-request-id"];
+    const send = (status: number, payload: JsonValue | Buffer | undefined, extraHeaders: Record<string, string> = {}, ct?: string): void => {
+      record.status = status;
+      const h: Record<string, string> = { "request-id": requestId, ...extraHeaders };
+      if (clientRequestId) h["client-request-id"] = clientRequestId;
+      if (payload === undefined) {
+        res.writeHead(status, h);
+        res.end();
+      } else if (Buffer.isBuffer(payload)) {
+        h["Content-Type"] = ct ?? "application/octet-stream";
+        res.writeHead(status, h);
+        res.end(payload);
+      } else {
+        h["Content-Type"] = version ? "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8" : "application/json; charset=utf-8";
+        res.writeHead(status, h);
+        res.end(JSON.stringify(payload));
+      }
+    };
+    const sendError = (e: GraphHttpError): void =>
+      send(e.status, errorEnvelope(e.code, e.message, requestId, clientRequestId, e.details), e.headers);
+
+    if (version === null) {
+      const r = tokens.handle(method, rawSegments.map((s) => decodeURIComponent(s)), query, form);
+      send(r.status, r.body, r.headers);
+      return;
+    }
+    try {
+      tokens.verify(headers.authorization);
+      const rule = faultRules.find(
+        (r) => r.times > 0 && (!r.method || r.method.toUpperCase() === method) && (!r.path || r.path.test(path)),
+      );
+      if (rule) {
+        rule.times--;
+        const extra: Record<string, string> = {};
+        if (rule.retryAfterSeconds !== undefined) extra["Retry-After"] = String(rule.retryAfterSeconds);
+        const code = rule.code ?? DEFAULT_FAULT_CODES[rule.status];
+        const message = rule.status === 429 ? "Too many requests." : rule.status === 503 ? "Service unavailable." : "Gateway timeout.";
+        throw new GraphHttpError(rule.status, code, message, undefined, extra);
+      }
+      if (parseError) throw parseError;
+      const origin = `https://${host}`;
+      const ctx: GraphRequestContext = {
+        method,
+        version,
+        segments: splitPath(parsed.pathname).slice(1),
+        path,
+        query,
+        headers,
+        body,
+        contentType,
+        origin,
+        versionBase: `${origin}/${version}`,
+        store,
+        options,
+        lagScope: { seen: new Set() },
+      };
+      const r: GraphResponse = routeGraph(ctx);
+      send(r.status, r.body, r.headers, r.contentType);
+    } catch (e) {
+      if (e instanceof GraphHttpError) sendError(e);
+      else sendError(new GraphHttpError(500, "UnknownError", e instanceof Error ? e.message : String(e)));
+    }
+  }
+
+  const server: Server = createServer({ cert: readFileSync(certs.certFile), key: readFileSync(certs.keyFile) }, (req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      if (!res.headersSent) {
+        res.writeHead(500, { "Content-Type": "text/plain" });
+        res.end(String(e));
+      }
+    });
+  });
+  server.on("connection", (s: Socket) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  url = `https://localhost:${port}`;
+
+  return {
+    url,
+    tenantId: options.tenantId,
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    env: () => ({
+      AZURE_TENANT_ID: options.tenantId,
+      AZURE_CLIENT_ID: options.clientId,
+      AZURE_CLIENT_SECRET: options.clientSecret,
+      AZURE_AUTHORITY_HOST: url,
+    }),
+    store,
+    requests,
+    writes: () => requests.filter((r) => r.version !== null && WRITE_METHODS.has(r.method)),
+    clearLog: () => {
+      requests.length = 0;
+    },
+    faults,
+    options,
+    accessToken: () => tokens.issue(),
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        for (const s of sockets) s.destroy();
+      }),
+  };
+}
