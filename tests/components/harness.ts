@@ -56,6 +56,11 @@ export interface InvokeRecord {
 /** Resource types the mocks answer; anything else fails the registration (and so the test). */
 const COMPONENT_TYPES = new Set(["ciam-tenant:index:Tenant", "ciam-tenant:index:SpaApplication", "ciam-tenant:index:SignInExperience"]);
 
+/** The Graph-backed dynamic resources (`super(..., "graph", "<Type>")`). */
+export const DYNAMIC_TYPES = new Set(
+  ["UserFlowAttribute", "UserFlow", "UserFlowAppLink", "DefaultBranding", "BrandingLocalization", "BrandingAsset"].map((t) => `pulumi-nodejs:dynamic/graph:${t}`),
+);
+
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 
@@ -89,16 +94,12 @@ function mockState(type: string, name: string, inputs: Record<string, any>, tena
     case "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant":
       return { id: `/oauth2PermissionGrants/${fakeId("grant", name)}`, state: inputs };
   }
-  if (type.startsWith("pulumi-nodejs:dynamic")) {
+  if (DYNAMIC_TYPES.has(type)) {
     const { __provider: _provider, ...rest } = inputs;
-    return {
-      id: fakeId("dyn", name),
-      state: {
-        ...rest,
-        flowId: fakeId("flow", name),
-        attributeId: `extension_b2cextensionsapp_${inputs.displayName}`,
-      },
-    };
+    const outputs: Record<string, any> = { ...rest, stateVersion: 1 };
+    if (type.endsWith(":UserFlow")) outputs.flowId = fakeId("flow", name);
+    if (type.endsWith(":UserFlowAttribute")) outputs.attributeId = `extension_b2cextensionsapp_${inputs.displayName}`;
+    return { id: fakeId("dyn", name), state: outputs };
   }
   throw new Error(`unexpected resource registration: type ${type}, name ${name}`);
 }

@@ -1,0 +1,194 @@
+/**
+ * `SignInExperience`: what customers see when they sign up or sign in — custom user attributes, sign-up/sign-in
+ * user flows, the apps each flow serves, and company branding (default and per locale, with images and CSS).
+ * Every child is a Graph-backed dynamic resource; this component only wires them and orders them.
+ *
+ * @see https://learn.microsoft.com/en-us/entra/external-id/customers/how-to-user-flow-sign-up-sign-in-customers
+ * @see https://learn.microsoft.com/en-us/entra/external-id/customers/how-to-customize-branding-customers
+ */
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import type { BrandingConfig, BrandingImages, BrandingPropertiesConfig, CustomAttributeConfig, UserFlowConfig } from "../config/schema";
+import type { BrandingAssetKind } from "../config/images";
+import type { GraphConnection } from "../dynamic-providers/graph/connection";
+import { UserFlowAttribute } from "../dynamic-providers/user-flow-attribute";
+import { UserFlow } from "../dynamic-providers/user-flow";
+import { UserFlowAppLink } from "../dynamic-providers/user-flow-app-link";
+import { BrandingProperties, DefaultBranding } from "../dynamic-providers/default-branding";
+import { BrandingLocalization } from "../dynamic-providers/branding-localization";
+import { BrandingAsset } from "../dynamic-providers/branding-asset";
+import { DEFAULT_BRANDING_LOCALE, signInChildNames } from "./naming";
+
+/** An application user flows can be linked to. */
+export interface SignInApp {
+  /** Application (client) id. */
+  readonly clientId: pulumi.Input<string>;
+  /**
+   * The app's service principal when the stack registers it. Graph links a flow to an app through its service
+   * principal, so the link waits for it.
+   * @default - none: the app (and its service principal) exist outside the stack
+   */
+  readonly servicePrincipal?: pulumi.Resource;
+}
+
+/** Arguments of {@link SignInExperience}. */
+export interface SignInExperienceArgs {
+  /** The tenant's Graph connection (see `CiamTenant.graphConnection`); holds no secret. */
+  readonly connection: pulumi.Input<GraphConnection>;
+  /**
+   * Custom user attributes, created before the flows that collect them.
+   * @see https://learn.microsoft.com/en-us/entra/external-id/customers/how-to-define-custom-attributes
+   * @default - no custom attribute
+   */
+  readonly customAttributes?: readonly CustomAttributeConfig[];
+  /**
+   * Sign-up/sign-in user flows, each linked to the apps it lists.
+   * @see https://learn.microsoft.com/en-us/graph/api/identitycontainer-post-authenticationeventsflows
+   * @default - no user flow: apps can sign existing users in, nobody can sign up
+   */
+  readonly userFlows?: readonly UserFlowConfig[];
+  /**
+   * Applications flows may link, by config key.
+   * @default - no app: a flow listing an app key fails (the config schema already guarantees every key exists)
+   */
+  readonly apps?: Readonly<Record<string, SignInApp>>;
+  /**
+   * Company branding: default and localizations, with their images.
+   * @see https://learn.microsoft.com/en-us/graph/api/resources/organizationalbranding
+   * @default - branding not managed: Microsoft's neutral sign-in page
+   */
+  readonly branding?: BrandingConfig;
+  /**
+   * Directory that branding file paths are stored relative to, so state holds no machine path and the dynamic
+   * provider (which runs with the project directory as its working directory) finds the files.
+   * @default process.cwd() - Pulumi runs the program in the project directory
+   */
+  readonly projectDir?: string;
+}
+
+/** Custom attributes, user flows, app links and branding of the tenant. */
+export class SignInExperience extends pulumi.ComponentResource {
+  /** Graph ids of the user flows, by config key. */
+  public readonly userFlowIds: pulumi.Output<Record<string, string>>;
+  /** The user flow resources, by config key. */
+  public readonly userFlows: Readonly<Record<string, UserFlow>>;
+  /** The custom attribute resources, by config name. */
+  public readonly customAttributes: Readonly<Record<string, UserFlowAttribute>>;
+  /** The default company branding, when configured. */
+  public readonly defaultBranding?: DefaultBranding;
+  /** Branding localizations, by locale. */
+  public readonly localizations: Readonly<Record<string, BrandingLocalization>>;
+
+  constructor(name: string, args: SignInExperienceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("ciam-tenant:index:SignInExperience", name, {}, opts);
+    const names = signInChildNames(name);
+    const connection = args.connection;
+    const apps = args.apps ?? {};
+    const projectDir = args.projectDir ?? process.cwd();
+
+    const customAttributes: Record<string, UserFlowAttribute> = {};
+    for (const a of args.customAttributes ?? []) {
+      customAttributes[a.name] = new UserFlowAttribute(
+        names.customAttribute(a.name),
+        { connection, displayName: a.name, dataType: a.dataType, ...(a.description !== undefined ? { description: a.description } : {}) },
+        { parent: this },
+      );
+    }
+
+    const userFlows: Record<string, UserFlow> = {};
+    for (const f of args.userFlows ?? []) {
+      const custom = f.attributes.filter((a) => a.source === "custom").map((a) => customAttributes[a.attribute]!);
+      const flow = new UserFlow(
+        names.userFlow(f.key),
+        {
+          connection,
+          displayName: f.displayName,
+          isSignUpAllowed: f.signUpAllowed,
+          identityProviders: [...f.identityProviderIds],
+          attributes: f.attributes.map((a) => ({
+            id: a.source === "custom" ? customAttributes[a.attribute]!.attributeId : a.attribute,
+            required: a.required,
+            hidden: a.hidden,
+            ...(a.label !== undefined ? { label: a.label } : {}),
+          })),
+        },
+        { parent: this, dependsOn: custom },
+      );
+      userFlows[f.key] = flow;
+
+      for (const appKey of f.apps) {
+        const app = apps[appKey];
+        if (!app) throw new Error(`SignInExperience "${name}": user flow "${f.key}" links app "${appKey}", which was not passed in args.apps`);
+        new UserFlowAppLink(
+          names.appLink(f.key, appKey),
+          { connection, userFlowId: flow.flowId, appId: app.clientId },
+          { parent: this, dependsOn: app.servicePrincipal ? [app.servicePrincipal] : [] },
+        );
+      }
+    }
+
+    const branding = args.branding;
+    if (branding?.default) {
+      this.defaultBranding = new DefaultBranding(
+        names.defaultBranding,
+        { connection, properties: brandingProperties(branding.default) },
+        { parent: this },
+      );
+      this.addAssets(names, connection, DEFAULT_BRANDING_LOCALE, branding.default.images, this.defaultBranding, projectDir);
+    }
+    const localizations: Record<string, BrandingLocalization> = {};
+    for (const [locale, props] of Object.entries(branding?.localizations ?? {})) {
+      // Graph creates the default branding with the first localization; when the stack manages both, the default
+      // goes first so the two never race.
+      const localization = new BrandingLocalization(
+        names.localization(locale),
+        { connection, locale, properties: brandingProperties(props) },
+        { parent: this, dependsOn: this.defaultBranding ? [this.defaultBranding] : [] },
+      );
+      localizations[locale] = localization;
+      this.addAssets(names, connection, locale, props.images, localization, projectDir);
+    }
+
+    this.userFlows = userFlows;
+    this.customAttributes = customAttributes;
+    this.localizations = localizations;
+    this.userFlowIds = pulumi.all(Object.fromEntries(Object.entries(userFlows).map(([k, f]) => [k, f.flowId])));
+
+    this.registerOutputs({ userFlowIds: this.userFlowIds });
+  }
+
+  /**
+   * One `BrandingAsset` per configured stream, depending on its branding object: created after it, and — because
+   * the engine deletes dependents first — deleted before it.
+   */
+  private addAssets(
+    names: ReturnType<typeof signInChildNames>,
+    connection: pulumi.Input<GraphConnection>,
+    locale: string,
+    images: BrandingImages,
+    owner: pulumi.Resource,
+    projectDir: string,
+  ): void {
+    for (const [kind, asset] of Object.entries(images) as [BrandingAssetKind, BrandingImages[BrandingAssetKind]][]) {
+      if (!asset) continue;
+      new BrandingAsset(
+        names.asset(locale, kind),
+        {
+          connection,
+          locale,
+          kind,
+          filePath: path.relative(projectDir, asset.path).split(path.sep).join("/"),
+          contentSha256: asset.sha256,
+          contentType: asset.contentType,
+        },
+        { parent: this, dependsOn: [owner] },
+      );
+    }
+  }
+}
+
+/** The branding properties Graph stores on the branding object itself (images are separate streams). */
+function brandingProperties(config: BrandingPropertiesConfig): BrandingProperties {
+  const { images: _images, ...properties } = config;
+  return properties;
+}
