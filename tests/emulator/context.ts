@@ -100,7 +100,7 @@ export function collection(ctx: GraphRequestContext, contextPath: string, items:
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(ctx.query)) if (k !== "$skiptoken") params.set(k, v);
     params.set("$skiptoken", encodeSkipToken(offset + pageSize));
-    body["@odata.nextLink"] = `${ctx.versionBase}${encodePath(ctx.path)}?${params.toString().replace(/%24/g, "$")}`;
+    body["@odata.nextLink"] = `${ctx.versionBase}${encodePath(ctx.path)}?${params.toString().replace(/\+/g, "%20").replace(/%24/g, "$")}`;
   }
   body.value = page;
   return ok(body);
