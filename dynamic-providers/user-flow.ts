@@ -323,9 +323,12 @@ async function liveAttributeIds(client: GraphClient, flowId: string, live: FlowP
 async function liveSettings(client: GraphClient, flowId: string, live: FlowPayload, previous?: FlowSettings): Promise<FlowSettings> {
   const idps = await liveIdentityProviders(client, flowId, live);
   const attributeIds = await liveAttributeIds(client, flowId, live);
+  const referenced = new Set(attributeIds.map((id) => id.toLowerCase()));
   const inputs: InputConfiguration[] = (live.onAttributeCollection?.attributeCollectionPage?.views ?? []).flatMap((v) => v.inputs ?? []);
+  // An input left on the page after its attribute was unreferenced (`$ref` DELETE without the page PATCH) is not
+  // collected: the attribute is no longer part of the flow.
   const fromPage: UserFlowAttributeSetting[] = inputs
-    .filter((i) => typeof i.attribute === "string")
+    .filter((i) => typeof i.attribute === "string" && referenced.has(i.attribute.toLowerCase()))
     .map((i) => {
       const id = i.attribute as string;
       const label = i.label && i.label !== defaultLabel(id) ? i.label : undefined;
