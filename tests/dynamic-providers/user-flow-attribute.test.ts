@@ -138,13 +138,19 @@ describe("against the emulator", () => {
     description: "Loyalty card number",
     ...over,
   });
+  /** create() with its outputs, which this provider always returns. */
+  const create = async (i: UserFlowAttributeInputs) => {
+    const r = await provider.create(i);
+    if (!r.outs) throw new Error("create returned no outputs");
+    return { id: r.id, outs: r.outs };
+  };
   const custom = () => fx().emu.store.listUserFlowAttributes().filter((a) => a.userFlowAttributeType === "custom");
   afterEach(() => {
     for (const a of custom()) fx().emu.store.deleteUserFlowAttribute(String(a.id));
   });
 
   test("GIVEN no such attribute WHEN created THEN one POST sends name, type and description and the id comes from the answer", async () => {
-    const { id, outs } = await provider.create(inputs());
+    const { id, outs } = await create(inputs());
     const expectedId = fx().emu.store.customAttributeId("LoyaltyNumber");
     expect(id).toBe(expectedId);
     expect(outs).toEqual({ ...inputs(), attributeId: expectedId, stateVersion: 1 });
@@ -207,14 +213,14 @@ describe("against the emulator", () => {
   });
 
   test("GIVEN a created attribute WHEN read THEN the live values come back and nothing is written", async () => {
-    const { id, outs } = await provider.create(inputs());
+    const { id, outs } = await create(inputs());
     fx().emu.clearLog();
     await expect(provider.read!(id, outs)).resolves.toEqual({ id, props: outs });
     expect(fx().writeLines()).toEqual([]);
   });
 
   test("GIVEN the description was changed in the portal WHEN read THEN the drift shows and diff plans an in-place update", async () => {
-    const { id, outs } = await provider.create(inputs());
+    const { id, outs } = await create(inputs());
     fx().emu.store.patchUserFlowAttribute(id, { description: "edited by hand" });
     const read = await provider.read!(id, outs);
     expect(read.props).toEqual({ ...outs, description: "edited by hand" });
@@ -222,13 +228,13 @@ describe("against the emulator", () => {
   });
 
   test("GIVEN the attribute was deleted out of band WHEN read THEN it is reported gone", async () => {
-    const { id, outs } = await provider.create(inputs());
+    const { id, outs } = await create(inputs());
     fx().emu.store.deleteUserFlowAttribute(id);
     await expect(provider.read!(id, outs)).resolves.toEqual({ id: "", props: undefined });
   });
 
   test("GIVEN a new description WHEN updated THEN exactly one PATCH carries only the description", async () => {
-    const { id, outs } = await provider.create(inputs());
+    const { id, outs } = await create(inputs());
     fx().emu.clearLog();
     const { outs: after } = await provider.update!(id, outs, inputs({ description: "Member card" }));
     expect(fx().writeLines()).toEqual([`PATCH ${ATTRS}/${id}`]);
@@ -238,7 +244,7 @@ describe("against the emulator", () => {
   });
 
   test("GIVEN the description removed WHEN updated THEN one PATCH clears it", async () => {
-    const { id, outs } = await provider.create(inputs());
+    const { id, outs } = await create(inputs());
     fx().emu.clearLog();
     await provider.update!(id, outs, inputs({ description: undefined }));
     expect(fx().emu.writes().map((w) => w.body)).toEqual([{ description: "" }]);
@@ -246,7 +252,7 @@ describe("against the emulator", () => {
   });
 
   test("GIVEN only connection tuning changed WHEN updated THEN no Graph call is made and state records the tuning", async () => {
-    const { id, outs } = await provider.create(inputs());
+    const { id, outs } = await create(inputs());
     fx().emu.clearLog();
     const tuned = { ...fx().connection, retryDeadlineSeconds: 30 };
     const { outs: after } = await provider.update!(id, outs, inputs({ connection: tuned }));
@@ -255,7 +261,7 @@ describe("against the emulator", () => {
   });
 
   test("GIVEN an attribute WHEN deleted THEN it is gone; deleting it again succeeds", async () => {
-    const { id, outs } = await provider.create(inputs());
+    const { id, outs } = await create(inputs());
     fx().emu.clearLog();
     await provider.delete!(id, outs);
     expect(custom()).toEqual([]);
