@@ -320,7 +320,7 @@ describe("flow update and delete (reference §3.3, §3.4)", () => {
     (views[0].inputs as JsonObject[])[1].hidden = true;
     const r0 = await call(emu, "POST", F, { body });
     const id = r0.json.id as string;
-    const patch = {
+    const patch: JsonObject = {
       ...ROOT,
       onAttributeCollection: {
         "@odata.type": "#microsoft.graph.onAttributeCollectionExternalUsersSelfServiceSignUp",

@@ -28,9 +28,9 @@ export interface CallOptions {
 export async function call(emu: Emulator, method: string, path: string, opts: CallOptions = {}): Promise<RawResponse> {
   const headers: Record<string, string> = { ...(opts.headers ?? {}) };
   if (!opts.anonymous) headers.Authorization = `Bearer ${opts.token ?? emu.accessToken()}`;
-  let body: string | Buffer | undefined;
+  let body: string | Uint8Array<ArrayBuffer> | undefined;
   if (Buffer.isBuffer(opts.body)) {
-    body = opts.body;
+    body = Uint8Array.from(opts.body);
   } else if (opts.body !== undefined) {
     body = JSON.stringify(opts.body);
     if (!Object.keys(headers).some((h) => h.toLowerCase() === "content-type")) headers["Content-Type"] = "application/json";

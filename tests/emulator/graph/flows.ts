@@ -228,7 +228,9 @@ function checkLinkable(env: FlowEnv, appId: JsonValue | undefined, self: FlowRec
   const sp = env.store.findServicePrincipal({ appId });
   const app = env.store.findApplication({ appId });
   // A just-created app or service principal is not visible yet: 404 like any replicating object (reference §6).
-  if ((sp && env.lagging(sp)) || (app && env.lagging(app))) throw notFound(appId);
+  const spLagging = sp ? env.lagging(sp) : false;
+  const appLagging = app ? env.lagging(app) : false;
+  if (spLagging || appLagging) throw notFound(appId);
   if (!sp) throw linkError(env, "sp", appId);
   const linked = env.store.flowLinkedTo(appId);
   if (linked && linked !== self) throw linkError(env, "conflict", appId);
