@@ -56,7 +56,7 @@ describe("check", () => {
   test("GIVEN inputs with a bad property and an unknown locale WHEN checking THEN only the property fails", async () => {
     t = await startBrandingEmulator();
     const r = await provider.check!(inputs(), { connection: t.conn, locale: UNKNOWN, properties: { backgroundColor: "red" } });
-    expect(r.failures.map((f) => f.property)).toEqual(["properties.backgroundColor"]);
+    expect((r.failures ?? []).map((f) => f.property)).toEqual(["properties.backgroundColor"]);
   });
 });
 
