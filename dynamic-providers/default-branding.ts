@@ -12,6 +12,10 @@
  * - delete: restores what the stack changed: an adopted default gets its previous values back; a default the stack
  *   created is deleted, or — where Graph refuses to delete a default (reference §4.7) — its managed keys are reset.
  *
+ * Ordering the component must provide: every BrandingLocalization depends on the DefaultBranding (the bootstrap
+ * picks a locale no localization holds, but a localization created concurrently could still collide with it), and
+ * every BrandingAsset of locale "0" depends on it too (Graph has no default to upload into before it exists).
+ *
  * The helpers for branding properties (validation, managed views, minimal PATCH bodies) live here and are shared
  * with branding-localization.ts. Everything the provider object reaches is a plain function: the provider is
  * serialized by value into the program's state (pulumi-notes §2).
