@@ -63,7 +63,12 @@ async function build(args: { withBranding?: boolean; defaultBranding?: boolean }
   const pulumi = h.pulumi;
   const { SignInExperience } = await import("../../components/sign-in-experience");
   // A stand-in for the app's service principal: any custom resource the mocks know.
-  const sp = new pulumi.CustomResource("azuread:index/servicePrincipal:ServicePrincipal", "spa-sp", { clientId: SPA_CLIENT_ID });
+  class StandInServicePrincipal extends pulumi.CustomResource {
+    constructor(name: string) {
+      super("azuread:index/servicePrincipal:ServicePrincipal", name, { clientId: SPA_CLIENT_ID });
+    }
+  }
+  const sp = new StandInServicePrincipal("spa-sp");
   const b: BrandingConfig | undefined = !args.withBranding ? undefined : args.defaultBranding === false ? { localizations: branding.localizations } : branding;
   const experience = new SignInExperience("sign-in", {
     connection,
