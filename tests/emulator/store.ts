@@ -382,6 +382,20 @@ export class EmulatorStore {
     return true;
   }
 
+  /** Out-of-band edit of an application (by appId or object id): top-level properties replaced, no validation. */
+  patchApplication(appIdOrObjectId: string, patch: JsonObject): void {
+    const rec = this.findApplication({ appId: appIdOrObjectId }) ?? this.findApplication({ id: appIdOrObjectId });
+    if (!rec) throw new Error(`no application ${appIdOrObjectId}`);
+    Object.assign(rec.data, clone(patch));
+  }
+
+  /** Out-of-band edit of a service principal (by appId or object id). */
+  patchServicePrincipal(appIdOrObjectId: string, patch: JsonObject): void {
+    const rec = this.findServicePrincipal({ appId: appIdOrObjectId }) ?? this.findServicePrincipal({ id: appIdOrObjectId });
+    if (!rec) throw new Error(`no service principal ${appIdOrObjectId}`);
+    Object.assign(rec.data, clone(patch));
+  }
+
   listApplications(): JsonObject[] {
     return this.applications.map((a) => clone(a.data));
   }
