@@ -1,5 +1,5 @@
 /**
- * Jest runs the TypeScript sources through ts-jest in transpile-only mode (isolatedModules):
+ * Jest runs the TypeScript sources through ts-jest in transpile-only mode (isolatedModules in tsconfig.json):
  * type errors are caught once, up front, by `tsc --noEmit` in `npm test`, which is much faster
  * than type-checking every test file against @pulumi/azure-native's declarations again.
  */
@@ -9,7 +9,7 @@ module.exports = {
   roots: ["<rootDir>/tests"],
   testMatch: ["**/*.test.ts"],
   transform: {
-    "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }],
+    "^.+\\.ts$": ["ts-jest", { diagnostics: false }],
   },
   testTimeout: 60000,
   // Tests start HTTPS emulators on ephemeral ports; the worker count stays modest on 2 cores.

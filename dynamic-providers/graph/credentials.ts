@@ -12,11 +12,26 @@ import { isPublicAuthority, type ResolvedConnection } from "./connection";
 const CACHE_KEY = "ciam-tenant.graph.credentials";
 
 export function credentialFor(conn: ResolvedConnection): TokenCredential {
-  const env = process.env;
-  const key = [conn.tenantId.toLowerCase(), conn.authorityHost, env.AZURE_CLIENT_ID ?? "", credentialKind()].join("|");
+  const key = `${conn.tenantId.toLowerCase()}|${conn.authorityHost}|${environmentFingerprint(process.env)}`;
   const g = globalThis as unknown as Record<string, Record<string, TokenCredential> | undefined>;
   const cache = (g[CACHE_KEY] ??= {});
   return (cache[key] ??= createCredential(conn));
+}
+
+/**
+ * A digest of every variable that selects or feeds a credential, so a changed secret or client id in the
+ * environment gets a new credential instead of a cached one. Only the digest is kept, and only in memory.
+ */
+function environmentFingerprint(env: NodeJS.ProcessEnv): string {
+  const crypto: typeof import("crypto") = require("crypto");
+  const names = [
+    "AZURE_CLIENT_ID",
+    "AZURE_CLIENT_SECRET",
+    "AZURE_CLIENT_CERTIFICATE_PATH",
+    "AZURE_CLIENT_CERTIFICATE_PASSWORD",
+    "AZURE_FEDERATED_TOKEN_FILE",
+  ];
+  return crypto.createHash("sha256").update(names.map((n) => `${n}=${env[n] ?? ""}`).join("\n")).digest("hex");
 }
 
 /** Which kind of credential the environment selects; exported for tests and error messages. */
