@@ -290,6 +290,22 @@ describe.each([true, false])("against the emulator (attributes must match inputs
     expect(liveFlow(fx(), id)).toMatchObject({ displayName: "Customers", description: "For customers", onInteractiveAuthFlowStart: { isSignUpAllowed: false } });
   });
 
+  test("GIVEN the description removed WHEN updated THEN one PATCH sets it to null", async () => {
+    const { id, outs } = await create(inputs({ description: "Customers" }));
+    fx().emu.clearLog();
+    const { outs: after } = await provider.update!(id, outs, inputs());
+    expect(fx().emu.writes().map((w) => w.body)).toEqual([{ "@odata.type": FLOW_ODATA_TYPE, description: null }]);
+    expect(liveFlow(fx(), id).description).toBeNull();
+    expect(after).not.toHaveProperty("description");
+    await expect(provider.read!(id, after!)).resolves.toEqual({ id, props: after });
+  });
+
+  test("GIVEN state written without stateVersion (the first shape) WHEN read THEN it is understood and upgraded", async () => {
+    const { id, outs } = await create(inputs());
+    const { stateVersion: _v, ...legacy } = outs;
+    await expect(provider.read!(id, legacy as UserFlowOutputs)).resolves.toEqual({ id, props: outs });
+  });
+
   test("GIVEN the only identity provider swapped WHEN updated THEN the new one is added before the old one is removed, with no PATCH", async () => {
     const { id, outs } = await create(inputs());
     fx().emu.clearLog();
