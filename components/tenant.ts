@@ -155,9 +155,15 @@ export class CiamTenant extends pulumi.ComponentResource {
    * @see https://learn.microsoft.com/en-us/graph/api/resources/oauth2permissiongrant
    */
   public graphServicePrincipalObjectId(): pulumi.Output<string> {
-    this.graphSpObjectId ??= azuread
-      .getServicePrincipalOutput({ clientId: MICROSOFT_GRAPH_APP_ID }, { provider: this.azureadProvider(), parent: this })
-      .apply((sp) => sp.objectId);
+    if (this.graphSpObjectId === undefined) {
+      const provider = this.azureadProvider();
+      // Explicit dependencies make the SDK skip the lookup (unknown result) while the tenant or the provider has no
+      // id yet — the preview of a tenant still to be created — instead of asking an unconfigured provider.
+      const dependsOn: pulumi.Resource[] = this.directory ? [this.directory, provider] : [provider];
+      this.graphSpObjectId = azuread
+        .getServicePrincipalOutput({ clientId: MICROSOFT_GRAPH_APP_ID }, { provider, parent: this, dependsOn })
+        .apply((sp) => sp.objectId);
+    }
     return this.graphSpObjectId;
   }
 }

@@ -73,15 +73,20 @@ function unwrapSecrets(value: any): any {
   return value;
 }
 
-function mockState(type: string, name: string, inputs: Record<string, any>, tenantId: string): { id: string; state: Record<string, any> } {
+function mockState(type: string, name: string, inputs: Record<string, any>, tenantId: string | undefined): { id: string; state: Record<string, any> } {
   if (COMPONENT_TYPES.has(type)) return { id: "", state: {} };
   switch (type) {
     case "azure-native:resources:ResourceGroup":
       return { id: `/subscriptions/sub/resourceGroups/${inputs.resourceGroupName}`, state: { ...inputs, name: inputs.resourceGroupName } };
     case "azure-native:azureactivedirectory:CIAMTenant":
       return {
-        id: `/subscriptions/sub/resourceGroups/${inputs.resourceGroupName}/providers/Microsoft.AzureActiveDirectory/ciamDirectories/${inputs.resourceName}`,
-        state: { ...inputs, name: inputs.resourceName, tenantId, domainName: `${inputs.resourceName}.onmicrosoft.com` },
+        // No id while the tenant does not exist (preview of its creation): the SDK then treats the id as unknown.
+        id:
+          tenantId === undefined
+            ? ""
+            : `/subscriptions/sub/resourceGroups/${inputs.resourceGroupName}/providers/Microsoft.AzureActiveDirectory/ciamDirectories/${inputs.resourceName}`,
+        // tenantId undefined: the tenant does not exist yet (a preview of its creation), so the output is unknown.
+        state: { ...inputs, name: inputs.resourceName, ...(tenantId !== undefined ? { tenantId } : {}), domainName: `${inputs.resourceName}.onmicrosoft.com` },
       };
     case "pulumi:providers:azuread":
       return { id: `provider-${name}`, state: inputs };
@@ -118,8 +123,8 @@ export interface Harness {
 }
 
 export interface MockOptions {
-  /** The tenant id the CIAMTenant mock reports. @default TENANT_ID */
-  readonly tenantId?: string;
+  /** The tenant id the CIAMTenant mock reports; `null`: none yet (unknown in preview). @default TENANT_ID */
+  readonly tenantId?: string | null;
   /** Preview mode (outputs of resources unknown). @default false */
   readonly preview?: boolean;
 }
@@ -130,7 +135,7 @@ export interface MockOptions {
  */
 export async function installMocks(opts: MockOptions = {}): Promise<Harness> {
   const pulumi = await import("@pulumi/pulumi");
-  const tenantId = opts.tenantId ?? TENANT_ID;
+  const tenantId = opts.tenantId === null ? undefined : (opts.tenantId ?? TENANT_ID);
   const registrations: Registration[] = [];
   const invokes: InvokeRecord[] = [];
   const failures: string[] = [];

@@ -9,7 +9,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { DYNAMIC_TYPES, GRAPH_SP_OBJECT_ID, Harness, MS_GRAPH_APP_ID, Registration, TENANT_ID, fakeId, installMocks, parentChain, promiseOf, providerRef } from "../components/harness";
+import { DYNAMIC_TYPES, GRAPH_SP_OBJECT_ID, Harness, MS_GRAPH_APP_ID, Registration, TENANT_ID, fakeId, MockOptions, installMocks, parentChain, promiseOf, providerRef } from "../components/harness";
 
 const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 const NS = "ciam-tenant";
@@ -35,9 +35,9 @@ interface Program {
   outputs: { tenantId: unknown; domainName: unknown; authority: unknown; apps: Record<string, any>; userFlowIds: unknown };
 }
 
-async function runProgram(config: Record<string, unknown>): Promise<Program> {
+async function runProgram(config: Record<string, unknown>, mockOptions: MockOptions = {}): Promise<Program> {
   jest.resetModules();
-  const h = await installMocks();
+  const h = await installMocks(mockOptions);
   h.pulumi.runtime.setAllConfig(toPulumiConfig(config));
   const program = await import("../../index");
   const outputs = {
@@ -304,6 +304,14 @@ describe("program (index.ts) on variants of the quickstart", () => {
     expect(h.byName("sign-in-flow-otp").inputs).toMatchObject({ isSignUpAllowed: true, identityProviders: ["EmailOtpSignup-OAUTH"] });
     expect(h.byType(dyn("UserFlowAppLink")).map((r) => r.name)).toEqual(["sign-in-link-signup-signin-spa"]);
     expect(Object.keys(outputs.userFlowIds as object).sort()).toEqual(["otp", "signup-signin"]);
+  });
+
+  test("GIVEN a preview of a tenant not created yet WHEN the program runs THEN the same graph is planned, the Graph SP lookup is skipped and tenant-bound outputs are unknown", async () => {
+    const { h, outputs } = await runProgram(devStackConfig(), { preview: true, tenantId: null });
+    expect(graphOf(h)).toEqual(QUICKSTART_GRAPH);
+    expect(h.invokes).toEqual([]);
+    expect(outputs.tenantId).toBeUndefined();
+    expect(outputs.authority).toBe("https://contosociamdev.ciamlogin.com/");
   });
 
   test("GIVEN an invalid config WHEN the program loads THEN it fails listing every problem and registers nothing", async () => {
