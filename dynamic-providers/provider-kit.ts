@@ -5,6 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { GraphConnection } from "./graph/connection";
+import { repairError } from "./graph/errors";
 
 /** The value inputs hold during preview while an upstream Output is unknown (pulumi/pulumi#6310). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -134,8 +135,10 @@ export class PartialCreateError extends Error {
   readonly reasons: string[];
   constructor(id: string, properties: Record<string, unknown>, cause: unknown) {
     const why = cause instanceof Error ? cause.message : String(cause);
-    super(`created ${id} but could not finish configuring it: ${why}`);
+    const message = `created ${id} but could not finish configuring it: ${why}`;
+    super(message);
     this.name = "PartialCreateError";
+    repairError(this, PartialCreateError, message);
     this.id = id;
     this.properties = properties;
     this.reasons = [why];

@@ -17,6 +17,18 @@ export interface GraphErrorDetails {
   readonly detailCodes?: readonly string[];
 }
 
+/**
+ * Makes an instance of an Error subclass whole when its class was rewritten by Pulumi's closure serializer, as it
+ * is inside every deployed dynamic provider: the rewrite calls `Error.call(this, message)` (which sets nothing on
+ * `this`) and links the constructor, not its prototype, to Error. Without this the provider reports errors with
+ * no text, no stack and failing `instanceof Error`. Harmless for the original class.
+ */
+export function repairError(self: Error, ctor: { prototype: object }, message: string): void {
+  if (!(ctor.prototype instanceof Error)) Object.setPrototypeOf(ctor.prototype, Error.prototype);
+  self.message = message;
+  if (!self.stack || !self.stack.includes(message)) Error.captureStackTrace?.(self, repairError);
+}
+
 export class GraphRequestError extends Error {
   readonly method: string;
   readonly path: string;
@@ -33,8 +45,10 @@ export class GraphRequestError extends Error {
       d.attempts > 1 ? `${d.attempts} attempts` : undefined,
       d.gaveUp,
     ].filter(Boolean);
-    super(`Graph ${d.method} ${d.path} failed: ${d.status} ${d.code}: ${d.graphMessage} (${extra.join("; ")})`);
+    const message = `Graph ${d.method} ${d.path} failed: ${d.status} ${d.code}: ${d.graphMessage} (${extra.join("; ")})`;
+    super(message);
     this.name = "GraphRequestError";
+    repairError(this, GraphRequestError, message);
     this.method = d.method;
     this.path = d.path;
     this.status = d.status;
@@ -50,12 +64,13 @@ export class GraphRequestError extends Error {
 export class GraphAuthError extends Error {
   constructor(tenantId: string, authorityHost: string, cause: unknown) {
     const why = cause instanceof Error ? cause.message : String(cause);
-    super(
+    const message =
       `Could not get a Microsoft Graph token for tenant ${tenantId} from ${authorityHost}: ${why}. ` +
-        `Sign in to that tenant (az login --tenant ${tenantId} --allow-no-subscriptions) or set AZURE_CLIENT_ID ` +
-        `with AZURE_CLIENT_SECRET or AZURE_FEDERATED_TOKEN_FILE for an app registered in that tenant.`,
-    );
+      `Sign in to that tenant (az login --tenant ${tenantId} --allow-no-subscriptions) or set AZURE_CLIENT_ID ` +
+      `with AZURE_CLIENT_SECRET or AZURE_FEDERATED_TOKEN_FILE for an app registered in that tenant.`;
+    super(message);
     this.name = "GraphAuthError";
+    repairError(this, GraphAuthError, message);
   }
 }
 

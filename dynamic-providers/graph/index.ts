@@ -2,4 +2,4 @@
 export { graphClient, parseRetryAfter, backoff, type GraphClient, type RequestOptions, type BinaryContent } from "./client";
 export { resolveConnection, graphScope, PUBLIC_CLOUD, type GraphConnection, type GraphApiVersion, type ResolvedConnection } from "./connection";
 export { credentialKind } from "./credentials";
-export { GraphRequestError, GraphAuthError, isGraphError, isNotFound, isConflict } from "./errors";
+export { GraphRequestError, GraphAuthError, isGraphError, isNotFound, isConflict, repairError } from "./errors";

@@ -1,0 +1,55 @@
+/**
+ * Dynamic providers run the code Pulumi's closure serializer wrote, not the code jest loads. The serializer rewrites
+ * classes into functions (`super(…)` becomes `Error.call(this, …)`), which silently drops `message` on Error
+ * subclasses: in a deployed provider every Graph error would be reported without its text. These tests run the
+ * serialized form of each error the providers throw.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import Module from "node:module";
+import { GraphAuthError, GraphRequestError } from "../../dynamic-providers/graph";
+import { PartialCreateError } from "../../dynamic-providers/provider-kit";
+
+/** Loads code the way the dynamic-provider host does: as a plain Node module, outside jest's sandbox. */
+function compile(code: string): Record<string, unknown> {
+  const mod = new Module("serialized-provider.js");
+  mod.paths = module.paths;
+  (mod as unknown as { _compile(code: string, file: string): void })._compile(code, "serialized-provider.js");
+  return mod.exports as Record<string, unknown>;
+}
+
+/** The Error constructor of the realm serialized code runs in (jest's sandbox has another one). */
+const RealmError = compile("module.exports.Error = Error;").Error as ErrorConstructor;
+
+async function runSerialized<T>(factory: () => T): Promise<T> {
+  const serialized = await pulumi.runtime.serializeFunction(() => factory);
+  const outer = compile(serialized.text)[serialized.exportName] as () => () => T;
+  return outer()();
+}
+
+describe("errors thrown by serialized providers keep their text", () => {
+  test("GIVEN a Graph failure WHEN the serialized GraphRequestError is built THEN its message has the call, status, code and request-id", async () => {
+    const error = await runSerialized(
+      () =>
+        new GraphRequestError({ method: "DELETE", path: "/x", status: 405, code: "Request_BadRequest", graphMessage: "no", requestId: "rid-1", attempts: 1 }),
+    );
+    expect(error).toBeInstanceOf(RealmError);
+    expect(error.message).toBe("Graph DELETE /x failed: 405 Request_BadRequest: no (request-id rid-1)");
+    expect(error.status).toBe(405);
+    expect(error.stack).toContain("Graph DELETE /x failed");
+  });
+
+  test("GIVEN a token failure WHEN the serialized GraphAuthError is built THEN its message names the tenant and the cause", async () => {
+    const error = await runSerialized(() => new GraphAuthError("t-1", "https://login.example", new Error("AADSTS7000215")));
+    expect(error).toBeInstanceOf(RealmError);
+    expect(error.message).toContain("tenant t-1 from https://login.example: AADSTS7000215");
+    expect(`${error}`).toContain("GraphAuthError: Could not get a Microsoft Graph token");
+  });
+
+  test("GIVEN a create that failed half-way WHEN the serialized PartialCreateError is built THEN it keeps id, properties and text", async () => {
+    const error = await runSerialized(() => new PartialCreateError("flow-1", { a: 1 }, new Error("PATCH failed")));
+    expect(error).toBeInstanceOf(RealmError);
+    expect(error.message).toBe("created flow-1 but could not finish configuring it: PATCH failed");
+    expect(error.id).toBe("flow-1");
+    expect(error.properties).toEqual({ a: 1 });
+  });
+});
