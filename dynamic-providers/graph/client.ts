@@ -2,7 +2,8 @@
  * The one Graph transport of the project: every dynamic provider talks to Microsoft Graph through
  * `graphClient(connection)`.
  *
- * - Requests go through the stock `@microsoft/microsoft-graph-client` (token via `@azure/identity`), with its own
+ * - Requests go through the stock `@microsoft/microsoft-graph-client` with a token obtained first from `@azure/identity`
+ *   (so every credential failure is one GraphAuthError), and with its own
  *   RetryHandler left out of the chain: retries live here, where they have a deadline and where the final error
  *   keeps Graph's code, message and request-id.
  * - Retried: 429/503/504, honouring `Retry-After` (seconds or HTTP date), else jittered exponential back-off; and,
@@ -175,40 +176,44 @@ async function sendOnce(
   contentType: string | undefined,
 ): Promise<Response> {
   const graph: typeof import("@microsoft/microsoft-graph-client") = require("@microsoft/microsoft-graph-client");
-  let request = sdkClient(conn).api(path).version(opts.version ?? conn.apiVersion).responseType(graph.ResponseType.RAW);
+  const accessToken = await tokenFor(conn);
+  let request = sdkClient(conn, accessToken).api(path).version(opts.version ?? conn.apiVersion).responseType(graph.ResponseType.RAW);
   for (const [name, value] of Object.entries(opts.headers ?? {})) request = request.header(name, value);
   if (contentType) request = request.header("Content-Type", contentType);
-  try {
-    switch (method) {
-      case "GET":
-        return await request.get();
-      case "POST":
-        return await request.post(body);
-      case "PATCH":
-        return await request.patch(body);
-      case "PUT":
-        return await request.put(body);
-      case "DELETE":
-        return await request.delete();
-    }
-  } catch (e) {
-    // With ResponseType.RAW the SDK hands back every HTTP response; a throw here is a token or network failure.
-    if (isTokenFailure(e)) throw new GraphAuthError(conn.tenantId, conn.authorityHost, e);
-    throw e;
+  // With ResponseType.RAW the SDK hands back every HTTP response; a throw here is a network failure.
+  switch (method) {
+    case "GET":
+      return await request.get();
+    case "POST":
+      return await request.post(body);
+    case "PATCH":
+      return await request.patch(body);
+    case "PUT":
+      return await request.put(body);
+    case "DELETE":
+      return await request.delete();
   }
 }
 
-/** A Graph SDK client for the connection; its credential (and token cache) is shared per tenant. */
-function sdkClient(conn: ResolvedConnection): Client {
+/**
+ * A token for the tenant, obtained before the request so that every credential failure (wrong tenant, expired
+ * login, wrong secret, unreachable authority) surfaces as one GraphAuthError. The credential caches tokens.
+ */
+async function tokenFor(conn: ResolvedConnection): Promise<string> {
+  try {
+    const token = await credentialFor(conn).getToken(graphScope(conn.graphEndpoint));
+    if (!token?.token) throw new Error("the credential returned no token");
+    return token.token;
+  } catch (e) {
+    throw new GraphAuthError(conn.tenantId, conn.authorityHost, e);
+  }
+}
+
+/** A Graph SDK client for the connection that sends the given token. */
+function sdkClient(conn: ResolvedConnection, accessToken: string): Client {
   const graph: typeof import("@microsoft/microsoft-graph-client") = require("@microsoft/microsoft-graph-client");
-  const auth: typeof import("@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials") = require(
-    "@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials",
-  );
-  const authProvider = new auth.TokenCredentialAuthenticationProvider(credentialFor(conn), {
-    scopes: [graphScope(conn.graphEndpoint)],
-  });
   // The default chain minus RetryHandler (retries are ours, with deadlines): auth → redirect → telemetry → fetch.
-  const authentication = new graph.AuthenticationHandler(authProvider);
+  const authentication = new graph.AuthenticationHandler({ getAccessToken: async () => accessToken });
   const redirect = new graph.RedirectHandler();
   const telemetry = new graph.TelemetryHandler();
   authentication.setNext(redirect);
@@ -221,14 +226,6 @@ function sdkClient(conn: ResolvedConnection): Client {
     // Auth headers are only attached for known Graph hosts or these (https only, host names without port).
     customHosts: new Set([new URL(conn.graphEndpoint).hostname.toLowerCase()]),
   });
-}
-
-function isTokenFailure(e: unknown): boolean {
-  if (!(e instanceof Error)) return false;
-  return (
-    /AuthenticationRequired|CredentialUnavailable|AuthenticationError|GraphClientError/.test(e.name) ||
-    /AADSTS\d+|token/i.test(e.message)
-  );
 }
 
 async function toGraphError(res: Response, method: string, path: string, attempts: number): Promise<GraphRequestError> {

@@ -57,6 +57,13 @@ describe("authentication", () => {
     expect(graphCalls()).toHaveLength(0);
   });
 
+  test("GIVEN an authority that cannot be reached WHEN calling Graph THEN the failure is a GraphAuthError naming tenant and authority", async () => {
+    const error = await graphClient({ ...conn, authorityHost: "https://localhost:1" }).get("/organization").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GraphAuthError);
+    expect((error as Error).message).toContain(`Could not get a Microsoft Graph token for tenant ${emu.tenantId} from https://localhost:1`);
+    expect(graphCalls()).toHaveLength(0);
+  });
+
   test("GIVEN environment variables WHEN choosing a credential THEN an app in the tenant wins over the developer's login", () => {
     expect(credentialKind({ AZURE_CLIENT_ID: "a", AZURE_CLIENT_SECRET: "s" })).toBe("clientSecret");
     expect(credentialKind({ AZURE_CLIENT_ID: "a", AZURE_CLIENT_CERTIFICATE_PATH: "/c.pem" })).toBe("clientCertificate");
