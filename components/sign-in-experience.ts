@@ -121,7 +121,9 @@ export class SignInExperience extends pulumi.ComponentResource {
         if (!app) throw new Error(`SignInExperience "${name}": user flow "${f.key}" links app "${appKey}", which was not passed in args.apps`);
         new UserFlowAppLink(
           names.appLink(f.key, appKey),
-          { connection, userFlowId: flow.flowId, appId: app.clientId },
+          // The flow's resource id, not its flowId output: an id stays known while the flow is updated in place,
+          // whereas outputs of a resource being updated are unknown in preview, which would preview a replacement.
+          { connection, userFlowId: flow.id, appId: app.clientId },
           { parent: this, dependsOn: app.servicePrincipal ? [app.servicePrincipal] : [] },
         );
       }
@@ -152,7 +154,7 @@ export class SignInExperience extends pulumi.ComponentResource {
     this.userFlows = userFlows;
     this.customAttributes = customAttributes;
     this.localizations = localizations;
-    this.userFlowIds = pulumi.all(Object.fromEntries(Object.entries(userFlows).map(([k, f]) => [k, f.flowId])));
+    this.userFlowIds = pulumi.all(Object.fromEntries(Object.entries(userFlows).map(([k, f]) => [k, f.id])));
 
     this.registerOutputs({ userFlowIds: this.userFlowIds });
   }

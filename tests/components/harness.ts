@@ -102,9 +102,10 @@ function mockState(type: string, name: string, inputs: Record<string, any>, tena
   if (DYNAMIC_TYPES.has(type)) {
     const { __provider: _provider, ...rest } = inputs;
     const outputs: Record<string, any> = { ...rest, stateVersion: 1 };
+    // As the providers do: a flow's resource id is its Graph id, an attribute's its extension_… id.
     if (type.endsWith(":UserFlow")) outputs.flowId = fakeId("flow", name);
     if (type.endsWith(":UserFlowAttribute")) outputs.attributeId = `extension_b2cextensionsapp_${inputs.displayName}`;
-    return { id: fakeId("dyn", name), state: outputs };
+    return { id: outputs.flowId ?? outputs.attributeId ?? fakeId("dyn", name), state: outputs };
   }
   throw new Error(`unexpected resource registration: type ${type}, name ${name}`);
 }
