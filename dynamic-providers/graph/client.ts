@@ -136,19 +136,21 @@ async function sendWithRetries(
   for (let attempt = 1; ; attempt++) {
     await limiter.acquire();
     let res: Response;
+    let retryAfterMs: number | undefined;
     try {
       res = await sendOnce(conn, method, path, body, opts, contentType);
+      retryAfterMs = parseRetryAfter(res.headers.get("retry-after"));
+      // Pause the whole tenant before giving the slot to the next queued call, or it would go out regardless.
+      if (RETRYABLE_STATUSES.includes(res.status) && retryAfterMs !== undefined) limiter.pauseFor(retryAfterMs);
     } finally {
       limiter.release();
     }
     if (res.ok) return res;
 
     const err = await toGraphError(res, method, path, attempt);
-    const retryAfterMs = parseRetryAfter(res.headers.get("retry-after"));
     let deadline: number | undefined;
     if (RETRYABLE_STATUSES.includes(res.status)) {
       deadline = throttleDeadline;
-      if (retryAfterMs !== undefined) limiter.pauseFor(retryAfterMs);
     } else if (opts.replicationLag && isReplicationLag(err)) {
       deadline = lagDeadline;
     }

@@ -82,6 +82,16 @@ describe("retries", () => {
     expect(calls[1].at - calls[0].at).toBeGreaterThanOrEqual(1000);
   });
 
+  test("GIVEN a 429 with Retry-After on one call WHEN other calls to the tenant are queued THEN they all hold back until it expires", async () => {
+    emu.faults.inject({ method: "GET", path: /^\/organization$/, status: 429, retryAfterSeconds: 1, times: 1 });
+    const client = graphClient({ ...conn, maxConcurrentRequests: 1 });
+    await Promise.all([client.get("/organization"), client.get("/organization"), client.get("/organization")]);
+    const [throttled, ...rest] = graphCalls();
+    expect(throttled.status).toBe(429);
+    expect(rest.map((c) => c.status)).toEqual([200, 200, 200]);
+    for (const call of rest) expect(call.at - throttled.at).toBeGreaterThanOrEqual(1000);
+  });
+
   test("GIVEN 503 then 504 without Retry-After WHEN creating THEN it backs off, retries and creates exactly one object", async () => {
     emu.faults.inject({ method: "POST", path: /userFlowAttributes$/, status: 503, times: 1 });
     emu.faults.inject({ method: "POST", path: /userFlowAttributes$/, status: 504, times: 1 });
