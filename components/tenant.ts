@@ -62,12 +62,14 @@ export class CiamTenant extends pulumi.ComponentResource {
   public readonly directory?: azureactivedirectory.CIAMTenant;
 
   private readonly childNames: ReturnType<typeof tenantChildNames>;
+  private readonly graphEndpoint: string;
   private provider?: azuread.Provider;
   private graphSpObjectId?: pulumi.Output<string>;
 
   constructor(name: string, args: CiamTenantArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ciam-tenant:index:Tenant", name, {}, opts);
     this.childNames = tenantChildNames(name);
+    this.graphEndpoint = args.endpoints.graph;
     const t = args.tenant;
 
     if (t.kind === "create") {
@@ -145,7 +147,12 @@ export class CiamTenant extends pulumi.ComponentResource {
    * @see https://www.pulumi.com/registry/packages/azuread/installation-configuration/
    */
   public azureadProvider(): azuread.Provider {
-    this.provider ??= new azuread.Provider(this.childNames.azureadProvider, { tenantId: this.tenantId }, { parent: this });
+    const environment = azureadEnvironment(this.graphEndpoint);
+    this.provider ??= new azuread.Provider(
+      this.childNames.azureadProvider,
+      { tenantId: this.tenantId, ...(environment ? { environment } : {}) },
+      { parent: this },
+    );
     return this.provider;
   }
 
@@ -166,4 +173,20 @@ export class CiamTenant extends pulumi.ComponentResource {
     }
     return this.graphSpObjectId;
   }
+}
+
+/**
+ * The azuread provider's cloud `environment` for a Graph endpoint, so a national-cloud `endpoints` config reaches
+ * the same cloud through azuread as through the Graph layer. `undefined` for the public cloud (the provider's
+ * default) and for hosts that are no Microsoft cloud (a local emulator).
+ * @see https://learn.microsoft.com/en-us/graph/deployments
+ */
+export function azureadEnvironment(graphEndpoint: string): string | undefined {
+  const host = new URL(graphEndpoint).hostname.toLowerCase();
+  const byHost: Readonly<Record<string, string>> = {
+    "graph.microsoft.us": "usgovernment",
+    "dod-graph.microsoft.us": "dod",
+    "microsoftgraph.chinacloudapi.cn": "china",
+  };
+  return byHost[host];
 }

@@ -147,6 +147,7 @@ describe("CiamTenant", () => {
       expect(p.name).toBe("ciam-azuread");
       expect(p.parent).toBe(h.byName("ciam").urn);
       expect(p.inputs.tenantId).toBe("abcdefab-1234-5678-9abc-def012345678");
+      expect(p.inputs.environment).toBe("public"); // public cloud: left to the SDK, whose default this is
       for (const key of ["clientId", "clientSecret", "clientCertificate", "clientCertificatePassword", "oidcToken", "oidcRequestToken"]) {
         expect(p.inputs).not.toHaveProperty(key);
       }
@@ -168,3 +169,22 @@ describe("CiamTenant", () => {
     expect(h.invokes).toEqual([]);
   });
 });
+
+describe("azureadEnvironment", () => {
+  test("GIVEN a Graph endpoint WHEN mapped THEN national clouds get their azuread environment and others none", async () => {
+    const { azureadEnvironment } = await import("../../components/tenant");
+    expect(azureadEnvironment("https://graph.microsoft.com")).toBeUndefined();
+    expect(azureadEnvironment("https://graph.microsoft.us")).toBe("usgovernment");
+    expect(azureadEnvironment("https://dod-graph.microsoft.us")).toBe("dod");
+    expect(azureadEnvironment("https://microsoftgraph.chinacloudapi.cn")).toBe("china");
+    expect(azureadEnvironment("https://localhost:8443")).toBeUndefined();
+  });
+
+  test("GIVEN a US Government Graph endpoint WHEN the tenant's azuread provider is made THEN it targets that cloud", async () => {
+    const { h, tenant } = await build({ ...existingArgs, endpoints: { ...endpoints, graph: "https://graph.microsoft.us", authorityHost: "https://login.microsoftonline.us" } });
+    tenant.azureadProvider();
+    await h.settle();
+    expect(h.byType("pulumi:providers:azuread")[0]!.inputs.environment).toBe("usgovernment");
+  });
+});
+
