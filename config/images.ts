@@ -12,19 +12,10 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 
-/** The branding streams a stack can set, by Graph's own property names. */
-export const BRANDING_ASSET_KINDS = [
-  "backgroundImage",
-  "bannerLogo",
-  "headerLogo",
-  "squareLogo",
-  "squareLogoDark",
-  "favicon",
-  "customCSS",
-] as const;
+import { BRANDING_ASSET_KINDS, type BrandingAssetKind } from "../dynamic-providers/branding-asset";
 
-/** One of {@link BRANDING_ASSET_KINDS}. */
-export type BrandingAssetKind = (typeof BRANDING_ASSET_KINDS)[number];
+/** The branding streams a stack can set, by Graph's own property names (one list, owned by the provider). */
+export { BRANDING_ASSET_KINDS, type BrandingAssetKind };
 
 /** Content types Graph accepts on `PUT …/localizations/{locale}/{stream}`. */
 export type BrandingContentType = "image/png" | "image/jpeg" | "text/css";

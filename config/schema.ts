@@ -10,6 +10,7 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import type { BrandingProperties } from "../dynamic-providers/default-branding";
 import { BRANDING_ASSET_KINDS, BrandingAsset, BrandingAssetKind, inspectBrandingFile } from "./images";
 
 export type { BrandingAsset, BrandingAssetKind } from "./images";
@@ -226,21 +227,10 @@ export interface UserFlowConfig {
 }
 
 /** `loginPageTextVisibilitySettings`; each flag absent = Graph's default (shown). */
-export interface LoginPageTextVisibilitySettings {
-  readonly hideAccountResetCredentials?: boolean;
-  readonly hideCannotAccessYourAccount?: boolean;
-  readonly hideForgotMyPassword?: boolean;
-  readonly hidePrivacyAndCookies?: boolean;
-  readonly hideResetItNow?: boolean;
-  readonly hideTermsOfUse?: boolean;
-}
+export type LoginPageTextVisibilitySettings = NonNullable<BrandingProperties["loginPageTextVisibilitySettings"]>;
 
 /** `loginPageLayoutConfiguration`. */
-export interface LoginPageLayoutConfiguration {
-  readonly layoutTemplateType?: "default" | "verticalSplit";
-  readonly isHeaderShown?: boolean;
-  readonly isFooterShown?: boolean;
-}
+export type LoginPageLayoutConfiguration = NonNullable<BrandingProperties["loginPageLayoutConfiguration"]>;
 
 /** Branding streams, each a checked file with its hash. */
 export type BrandingImages = { readonly [K in BrandingAssetKind]?: BrandingAsset };
@@ -249,20 +239,7 @@ export type BrandingImages = { readonly [K in BrandingAssetKind]?: BrandingAsset
  * Company branding properties (the default and each localization). Absent keys are not managed.
  * @see https://learn.microsoft.com/en-us/graph/api/resources/organizationalbranding
  */
-export interface BrandingPropertiesConfig {
-  readonly backgroundColor?: string;
-  readonly headerBackgroundColor?: string;
-  readonly signInPageText?: string;
-  readonly usernameHintText?: string;
-  readonly customAccountResetCredentialsUrl?: string;
-  readonly customCannotAccessYourAccountText?: string;
-  readonly customForgotMyPasswordText?: string;
-  readonly customPrivacyAndCookiesText?: string;
-  readonly customPrivacyAndCookiesUrl?: string;
-  readonly customTermsOfUseText?: string;
-  readonly customTermsOfUseUrl?: string;
-  readonly loginPageTextVisibilitySettings?: LoginPageTextVisibilitySettings;
-  readonly loginPageLayoutConfiguration?: LoginPageLayoutConfiguration;
+export interface BrandingPropertiesConfig extends BrandingProperties {
   /** @default - no image or CSS managed */
   readonly images: BrandingImages;
 }
