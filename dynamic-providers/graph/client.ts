@@ -2,10 +2,10 @@
  * The one Graph transport of the project: every dynamic provider talks to Microsoft Graph through
  * `graphClient(connection)`.
  *
- * - Requests go through the stock `@microsoft/microsoft-graph-client` with a token obtained first from `@azure/identity`
- *   (so every credential failure is one GraphAuthError), and with its own
- *   RetryHandler left out of the chain: retries live here, where they have a deadline and where the final error
- *   keeps Graph's code, message and request-id.
+ * - Requests go through the stock `@microsoft/microsoft-graph-client`, with a token obtained first from
+ *   `@azure/identity` (so every credential failure is one GraphAuthError) and with the SDK's RetryHandler left out
+ *   of the chain: retries live here, where they have a deadline and where the final error keeps Graph's code,
+ *   message and request-id.
  * - Retried: 429/503/504, honouring `Retry-After` (seconds or HTTP date), else jittered exponential back-off; and,
  *   only when the caller says the object was just created, replication-lag 404s and 400
  *   `NoBackingApplicationObject` (reference: "designing for eventual consistency"). Nothing else is retried.
