@@ -52,21 +52,7 @@ export function handleApplications(ctx: GraphRequestContext, rest: Segment[]): G
   if (rest.length > 1) throw segmentNotFound(rest[1].raw);
   const key = lookupKey(rest[0]);
   const rec = visible(ctx, store.findApplication(key), key.id ?? key.appId ?? "");
-  switch (ctx.method) {
-    case "GET":
-      return entity(ctx, "applications/$entity", clone(rec.data));
-    case "PATCH": {
-      const body = jsonBody(ctx);
-      for (const k of Object.keys(body)) if (["id", "appId"].includes(k)) throw badRequest(`Property '${k}' is read-only.`);
-      Object.assign(rec.data, clone(body));
-      return noContent();
-    }
-    case "DELETE":
-      store.removeApplication(rec);
-      return noContent();
-    default:
-      throw methodNotAllowed();
-  }
+  return appOrSpById(ctx, "applications", rec, () => store.removeApplication(rec));
 }
 
 export function handleServicePrincipals(ctx: GraphRequestContext, rest: Segment[]): GraphResponse {
@@ -95,9 +81,19 @@ export function handleServicePrincipals(ctx: GraphRequestContext, rest: Segment[
   if (rest.length > 1) throw segmentNotFound(rest[1].raw);
   const key = lookupKey(rest[0]);
   const rec = visible(ctx, store.findServicePrincipal(key), key.id ?? key.appId ?? "");
+  return appOrSpById(ctx, "servicePrincipals", rec, () => store.removeServicePrincipal(rec));
+}
+
+/** GET / PATCH / DELETE of one application or service principal: the two behave alike here (`id`, `appId` read-only). */
+function appOrSpById(
+  ctx: GraphRequestContext,
+  entitySet: "applications" | "servicePrincipals",
+  rec: DirectoryObjectRecord,
+  remove: () => void,
+): GraphResponse {
   switch (ctx.method) {
     case "GET":
-      return entity(ctx, "servicePrincipals/$entity", clone(rec.data));
+      return entity(ctx, `${entitySet}/$entity`, clone(rec.data));
     case "PATCH": {
       const body = jsonBody(ctx);
       for (const k of Object.keys(body)) if (["id", "appId"].includes(k)) throw badRequest(`Property '${k}' is read-only.`);
@@ -105,7 +101,7 @@ export function handleServicePrincipals(ctx: GraphRequestContext, rest: Segment[
       return noContent();
     }
     case "DELETE":
-      store.removeServicePrincipal(rec);
+      remove();
       return noContent();
     default:
       throw methodNotAllowed();
