@@ -8,7 +8,8 @@ import { credentialKind, graphClient, GraphAuthError, GraphRequestError, parseRe
 
 let emu: Emulator;
 let conn: GraphConnection;
-const savedEnv = { ...process.env };
+const CREDENTIAL_VARIABLES = ["AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET"] as const;
+const savedEnv = Object.fromEntries(CREDENTIAL_VARIABLES.map((k) => [k, process.env[k]]));
 
 beforeAll(async () => {
   emu = await startEmulator();
@@ -32,7 +33,11 @@ beforeEach(() => {
   emu.clearLog();
 });
 afterEach(() => {
-  process.env = { ...savedEnv };
+  // Restore the keys this file sets; replacing process.env itself would swap Node's env object for a plain one.
+  for (const k of CREDENTIAL_VARIABLES) {
+    if (savedEnv[k] === undefined) delete process.env[k];
+    else process.env[k] = savedEnv[k];
+  }
 });
 
 const graphCalls = () => emu.requests.filter((r) => r.version !== null);
