@@ -5,7 +5,8 @@
  *
  * Life of the resource:
  * - create: GET the default (`Accept-Language: 0`). If it exists, adopt it: remember the `previous` value of every
- *   managed key, then PATCH the keys that differ. If not, PATCH it anyway (Graph may create it) and, on the
+ *   managed key, then PATCH the keys that differ; a bootstrap localization an interrupted create left behind is
+ *   removed and the default counted as created by the stack (see removeLeftoverBootstrap). If not, PATCH it anyway (Graph may create it) and, on the
  *   documented 404, create it the documented way: POST a bootstrap localization (that creates the default, §4.4),
  *   PATCH the default, DELETE the bootstrap localization.
  * - update: one PATCH of the managed keys whose live value differs; a key dropped from config gets its previous value back.
@@ -435,6 +436,38 @@ async function createDefault(client: GraphClient, body: Record<string, unknown>)
   if (patchError !== undefined) throw patchError;
 }
 
+/**
+ * Keys of a localization that are not branding content. An array, not a Set: the provider is serialized by value
+ * and a module-level Set does not survive (its methods fail on the copy).
+ */
+const NOT_CONTENT = ["id", "cdnList"];
+
+/**
+ * A `pulumi up` killed between the bootstrap POST and its DELETE (createDefault) leaves the bootstrap localization
+ * behind, unknown to the state; the next create finds the default and adopts it. Shown by the engine tests
+ * (tests/e2e/interrupted.test.ts): so adoption removes every localization of a bootstrap locale that shows nothing of
+ * its own, i.e. each property is null or equal to the default's (Graph may show inherited values on a localization,
+ * reference §4.6). Deleting such a localization changes nothing any user sees; one with content of its own stays.
+ * Returns whether one was removed.
+ */
+async function removeLeftoverBootstrap(client: GraphClient, live: LiveBranding): Promise<boolean> {
+  const localizations = `${brandingPath(client.connection.tenantId)}/localizations`;
+  const all = await client.list<Record<string, unknown>>(localizations);
+  const bootstrapLocales = new Set(BOOTSTRAP_LOCALES.map((l) => l.toLowerCase()));
+  let removed = false;
+  const isEmpty = (v: unknown): boolean =>
+    v === null || v === undefined || (typeof v === "object" && !Array.isArray(v) && Object.values(v as object).every(isEmpty));
+  for (const loc of all) {
+    const id = typeof loc.id === "string" ? loc.id : "";
+    if (!bootstrapLocales.has(id.toLowerCase())) continue;
+    const own = Object.entries(loc).filter(([k, v]) => !NOT_CONTENT.includes(k) && !k.startsWith("@odata") && !isEmpty(v) && !jsonEqual(v, live[k]));
+    if (own.length > 0) continue;
+    await client.delete(`${localizations}/${encodeURIComponent(id)}`);
+    removed = true;
+  }
+  return removed;
+}
+
 function outputs(
   inputs: DefaultBrandingInputs,
   properties: BrandingValues | BrandingProperties,
@@ -468,18 +501,21 @@ export const defaultBrandingProvider: pulumi.dynamic.ResourceProvider<DefaultBra
     const keys = Object.keys(desired);
     const live = await getDefault(client);
     if (live) {
+      // A leftover bootstrap means this default was made by an interrupted create of this project, not found: it is
+      // then the stack's own (destroy deletes it), with nothing to restore.
+      const createdDefault = await removeLeftoverBootstrap(client, live);
       // Adopt: remember what the stack is about to change, so destroy can put it back.
-      const previous = liveValues(live, keys);
+      const previous = createdDefault ? Object.fromEntries(keys.map((k) => [k, null])) : liveValues(live, keys);
       const body = brandingPatch(live, desired, [], () => null);
       if (Object.keys(body).length > 0) {
         try {
           await patchDefault(client, body);
         } catch (e) {
-          const partial = outputs(inputs, managedView(live, desired), false, previous);
+          const partial = outputs(inputs, managedView(live, desired), createdDefault, previous);
           throw new PartialCreateError(resourceId(inputs.connection.tenantId), { ...partial }, e);
         }
       }
-      return { id: resourceId(inputs.connection.tenantId), outs: outputs(inputs, desired, false, previous) };
+      return { id: resourceId(inputs.connection.tenantId), outs: outputs(inputs, desired, createdDefault, previous) };
     }
     const previous = Object.fromEntries(keys.map((k) => [k, null]));
     const body = brandingPatch(undefined, desired, [], () => null);

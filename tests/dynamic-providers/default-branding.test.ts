@@ -219,6 +219,36 @@ describe("create", () => {
     });
   });
 
+  // A `pulumi up` killed between the bootstrap POST and its DELETE leaves both behind (found by tests/e2e/interrupted.test.ts).
+  test.each(["null", "inherited"] as const)(
+    "GIVEN a default and the empty bootstrap localization an interrupted create left (localization reads %s) WHEN creating THEN the bootstrap is deleted and the default is the stack's own",
+    async (localizationReads) => {
+      t = await startBrandingEmulator({ localizationReads });
+      t.emu.store.patchBranding("0", { backgroundColor: "#FFFFFF" });
+      t.emu.store.patchBranding("en-US", {});
+      const { id, outs } = await create();
+
+      expect(writeCalls(t.emu)).toEqual([`DELETE ${t.base}/localizations/en-US 204`, `PATCH ${t.base} 204`]);
+      expect(t.emu.store.listLocalizations().map((l) => l.id)).toEqual(["0"]);
+      expect(outs.createdDefault).toBe(true);
+      expect(outs.previous).toEqual({ backgroundColor: null, signInPageText: null, loginPageTextVisibilitySettings: null });
+      await provider.delete!(id, outs);
+      expect(t.emu.store.getDefaultBranding()).toBeUndefined();
+    },
+  );
+
+  test("GIVEN a default and an en-US localization with content of its own WHEN creating THEN the localization is kept and the default adopted", async () => {
+    t = await startBrandingEmulator({ localizationReads: "inherited" });
+    t.emu.store.patchBranding("0", { backgroundColor: "#FFFFFF" });
+    t.emu.store.patchBranding("en-US", { signInPageText: "Hello" });
+    const { outs } = await create();
+
+    expect(writeCalls(t.emu)).toEqual([`PATCH ${t.base} 204`]);
+    expect(t.emu.store.listLocalizations().map((l) => l.id)).toEqual(["0", "en-US"]);
+    expect(outs.createdDefault).toBe(false);
+    expect(outs.previous.backgroundColor).toBe("#FFFFFF");
+  });
+
   test("GIVEN an existing default that already matches (colour in another case) WHEN creating THEN nothing is written", async () => {
     t = await startBrandingEmulator();
     t.emu.store.patchBranding("0", { backgroundColor: "#f0f4f8", signInPageText: "Welcome to Contoso", loginPageTextVisibilitySettings: { hideForgotMyPassword: true } });
