@@ -8,12 +8,18 @@
  * makes (once) a throw-away test CA + localhost certificate, then starts tsc and jest with the CA
  * trusted. Every child process (jest workers, the Pulumi CLI and its dynamic-provider host in the
  * end-to-end tests) inherits the variable.
+ *
+ * The end-to-end tests (tests/e2e) run the real Pulumi CLI. Before jest starts, scripts/install-pulumi-cli.sh
+ * provides it (a new-enough `pulumi` on PATH, else one built from Go modules into .pulumi-cli/; seconds when
+ * already there) and its directory is handed to the tests in CIAM_PULUMI_BIN. If it cannot, the run fails here:
+ * the engine tests are never skipped.
  */
 "use strict";
 const { spawnSync } = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");
 const { ensureTestCertificates } = require("./test-certs");
+const { ensurePulumiCli } = require("./pulumi-cli");
 
 async function main() {
   const root = path.resolve(__dirname, "..", "..");
@@ -27,6 +33,7 @@ async function main() {
     console.error("Type check failed: fix the errors above before the tests run.");
     process.exit(tsc.status ?? 1);
   }
+  env.CIAM_PULUMI_BIN = ensurePulumiCli(env);
   const resultsFile = path.join(root, "tests", ".cache", "jest-results.json");
   fs.rmSync(resultsFile, { force: true });
   const jestArgs = [require.resolve("jest/bin/jest"), "--json", `--outputFile=${resultsFile}`, ...process.argv.slice(2)];
