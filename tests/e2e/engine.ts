@@ -62,7 +62,7 @@ export interface RunResult {
 export interface RunOptions {
   /** Exit codes that do not throw. @default [0] */
   okCodes?: number[];
-  /** Kill the CLI's process group after this long. @default 10 minutes */
+  /** Kill the CLI and everything it started after this long. @default 10 minutes */
   timeoutMs?: number;
 }
 
@@ -113,12 +113,12 @@ export class EngineStack {
     const result = await this.wait(child, args, opts.timeoutMs ?? 10 * 60_000);
     const ok = opts.okCodes ?? [0];
     if (result.code === null || !ok.includes(result.code)) {
-      throw new Error(`pulumi ${args.join(" ")} exited ${result.code ?? result.signal}\n--- stdout\n${tail(result.stdout)}\n--- stderr\n${tail(result.stderr)}\n(full log: ${this.logFile})`);
+      throw new Error(`pulumi ${args.join(" ")} exited ${result.code ?? result.signal}\n--- stdout\n${tail(result.stdout)}\n--- stderr\n${tail(result.stderr)}\n(full log: ${this.keepLog()})`);
     }
     return result;
   }
 
-  /** Starts `pulumi <args>` in its own process group (see {@link killGroup}); output goes to the log file too. */
+  /** Starts `pulumi <args>` (stop it with {@link killTree}); output goes to the log file too. */
   start(args: string[]): ChildProcess & { output: { stdout: string; stderr: string } } {
     fs.appendFileSync(this.logFile, `\n$ pulumi ${args.join(" ")}\n`);
     const child = spawn("pulumi", [...args, "--non-interactive"], { cwd: this.projectDir, env: this.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
@@ -137,8 +137,8 @@ export class EngineStack {
   wait(child: ChildProcess & { output: { stdout: string; stderr: string } }, args: string[], timeoutMs: number): Promise<RunResult> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        killGroup(child, "SIGKILL");
-        reject(new Error(`pulumi ${args.join(" ")} did not finish within ${timeoutMs} ms\n${tail(child.output.stdout)}\n${tail(child.output.stderr)}`));
+        killTree(child);
+        reject(new Error(`pulumi ${args.join(" ")} did not finish within ${timeoutMs} ms\n${tail(child.output.stdout)}\n${tail(child.output.stderr)}\n(full log: ${this.keepLog()})`));
       }, timeoutMs);
       child.on("error", (err) => {
         clearTimeout(timer);
@@ -211,6 +211,15 @@ export class EngineStack {
     return out.join("\n");
   }
 
+  /** Copies the log of every command so far to tests/.cache/e2e-logs (git-ignored), which outlives {@link dispose}. */
+  keepLog(): string {
+    const dir = path.join(REPO_ROOT, "tests", ".cache", "e2e-logs");
+    fs.mkdirSync(dir, { recursive: true });
+    const kept = path.join(dir, `${path.basename(this.dir)}.log`);
+    fs.copyFileSync(this.logFile, kept);
+    return kept;
+  }
+
   /** Removes the temp directory (state included); call after the stack is destroyed. */
   dispose(): void {
     fs.rmSync(this.dir, { recursive: true, force: true });
@@ -250,16 +259,6 @@ export function killTree(child: ChildProcess): void {
         // already gone
       }
     }
-  }
-}
-
-/** Kills the CLI's process group (timeouts). */
-export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined || child.exitCode !== null) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // already gone
   }
 }
 
@@ -327,9 +326,4 @@ export interface Deployment {
   resources?: StateResource[];
   pending_operations?: { resource: StateResource; type: string }[];
   secrets_providers?: { type: string };
-}
-
-/** `<type>::<name>` of a URN, e.g. `pulumi-nodejs:dynamic:Resource::sign-in-flow-sisu`... last two URN parts. */
-export function urnName(urn: string): string {
-  return urn.split("::").pop()!;
 }
