@@ -8,7 +8,7 @@
  *
  * What this does not prove: that Microsoft Graph itself behaves as the emulator does (the emulator's switches stand
  * for what is unknown; this runs under their defaults, with `streamDelete: supported` so that destroy can remove
- * images; engine-unsupported.test.ts runs the other answer); anything about azure-native/azuread resources (the
+ * images; stream-delete-refused.test.ts runs the other answer); anything about azure-native/azuread resources (the
  * stack uses an existing tenant and app; those are covered with mocks); the language host a Pulumi release ships
  * (where the module proxy refuses it, the installer builds an older one, see README).
  */
@@ -65,6 +65,13 @@ function brandingView(b: ReturnType<Emulator["store"]["getDefaultBranding"]>) {
 
 function resourcesOf(d: Deployment) {
   return (d.resources ?? []).filter((r) => r.type !== "pulumi:providers:pulumi-nodejs");
+}
+
+/** Outputs of one resource in `pulumi stack export`, by logical name. */
+async function stateOutputs(name: string): Promise<Record<string, any>> {
+  const r = resourcesOf(await s.stack.exportState()).find((x) => x.urn.endsWith(`::${name}`));
+  if (!r) throw new Error(`${name} is not in the state`);
+  return r.outputs as Record<string, any>;
 }
 
 function stepsByOp(steps: { op: string; urn: string }[] | undefined): Record<string, string[]> {
@@ -171,6 +178,8 @@ test("a changed branding text and flow attribute preview as in-place updates, an
   const view = tenantView(s.emu);
   expect(view.default?.properties.signInPageText).toBe("Welcome back to Contoso");
   expect(view.flows[0]!.required).toEqual(["email:true", "displayName:false", "extension_LoyaltyNumber:true"]);
+  expect((await stateOutputs("sign-in-branding-default")).properties.signInPageText).toBe("Welcome back to Contoso");
+  expect((await stateOutputs("sign-in-flow-sisu")).attributes.map((a: { required: boolean }) => a.required)).toEqual([true, false, true]);
 });
 
 test("a change Graph cannot make in place previews as a replacement; up replaces it and the app link survives", async () => {
@@ -202,6 +211,7 @@ test("a change Graph cannot make in place previews as a replacement; up replaces
   expect(s.emu.store.listFlows().map((f) => f.id)).toEqual([flowId]);
   expect(view.flows[0]!.apps).toEqual([s.app.appId]);
   expect(view.flows[0]!.attributes).toEqual(["email", "displayName", "extension_LoyaltyNumber"]);
+  expect((await stateOutputs("sign-in-attr-LoyaltyNumber")).dataType).toBe("int64");
   await s.stack.preview(["--expect-no-changes"]);
 });
 
@@ -221,6 +231,7 @@ test("a changed image file is uploaded with exactly one PUT", async () => {
   ]);
   expect((writes[0]!.body as { sha256: string }).sha256).toBe(bannerSha());
   expect(tenantView(s.emu).default?.streams).toEqual({ bannerLogo: bannerSha() });
+  expect((await stateOutputs("sign-in-asset-default-bannerLogo")).contentSha256).toBe(bannerSha());
 });
 
 test("refresh reports branding edited out of band, and the next up restores the configured value", async () => {
@@ -233,14 +244,14 @@ test("refresh reports branding edited out of band, and the next up restores the 
     ["pulumi-nodejs:dynamic/graph:DefaultBranding::sign-in-branding-default", "update"],
   ]);
   expect(s.emu.writes()).toEqual([]);
-  const refreshed = resourcesOf(await s.stack.exportState()).find((r) => r.urn.endsWith("::sign-in-branding-default"))!;
-  expect(JSON.stringify(refreshed.outputs)).toContain("Edited in the portal");
+  expect((await stateOutputs("sign-in-branding-default")).properties.signInPageText).toBe("Edited in the portal");
 
   const pv = await s.stack.preview();
   expect(stepsByOp(pv.json.steps).update).toEqual(["pulumi-nodejs:dynamic/graph:DefaultBranding::sign-in-branding-default"]);
   await s.stack.up();
   expect(s.emu.writes().map((w) => [w.method, w.body])).toEqual([["PATCH", { signInPageText: "Welcome back to Contoso" }]]);
   expect(tenantView(s.emu).default?.properties.signInPageText).toBe("Welcome back to Contoso");
+  expect((await stateOutputs("sign-in-branding-default")).properties.signInPageText).toBe("Welcome back to Contoso");
   await s.stack.preview(["--expect-no-changes"]);
 });
 
