@@ -32,10 +32,13 @@ bin="$install_dir/bin"
 log() { echo "install-pulumi-cli: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-# Release commits of pulumi/pulumi (tag vX = sdk/vX), from which releases build the language host.
-declare -A release_commit=(
-  [3.248.0]=a88168d865b7
-)
+# Release commit of pulumi/pulumi (tag vX = sdk/vX) from which a release builds the language host.
+# (A case, not an associative array: macOS ships bash 3.2.)
+release_commit() {
+  case "$1" in
+    3.248.0) echo a88168d865b7 ;;
+  esac
+}
 fallback_host_version=3.68.0
 
 command -v node >/dev/null || die "node is not on PATH (Node.js 20 or later is required)."
@@ -44,6 +47,7 @@ want=$(cd "$root" && node -p 'require("@pulumi/pulumi/package.json").version' 2>
 launcher_src="$root/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
 [ -f "$launcher_src" ] || die "the dynamic-provider launcher is missing from @pulumi/pulumi ($launcher_src)."
 
+sha256() { if command -v sha256sum >/dev/null; then sha256sum; else shasum -a 256; fi; }
 version_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]; }
 
 # 1. A CLI on PATH.
@@ -64,8 +68,8 @@ host_mod="$build_dir/nodejs-host-v${fallback_host_version}"
 grep -q "github.com/pulumi/pulumi/pkg/v3 v$want\b" "$cli_mod/go.mod" ||
   die "scripts/pulumi-cli-build/cli/go.mod does not pin github.com/pulumi/pulumi/pkg/v3 v$want (the project's @pulumi/pulumi).
   Update it with: (cd scripts/pulumi-cli-build/cli && go get -tool github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@v$want github.com/pulumi/pulumi/sdk/v3@v$want)
-  and add the release commit of v$want to release_commit in this script."
-key=$( (echo "$want ${release_commit[$want]:-} $fallback_host_version"; cat "$cli_mod/go.mod" "$cli_mod/go.sum" "$host_mod/go.mod" "$host_mod/go.sum") | sha256sum | cut -d' ' -f1)
+  and add the release commit of v$want to release_commit() in this script."
+key=$( (echo "$want $(release_commit "$want") $fallback_host_version"; cat "$cli_mod/go.mod" "$cli_mod/go.sum" "$host_mod/go.mod" "$host_mod/go.sum") | sha256 | cut -d' ' -f1)
 stamp="$bin/.stamp"
 if [ -z "${PULUMI_CLI_FORCE_BUILD:-}" ] && [ -f "$stamp" ] && grep -qx "key=$key" "$stamp" &&
   [ -x "$bin/pulumi" ] && [ -x "$bin/pulumi-language-nodejs" ] && [ "$("$bin/pulumi" version 2>/dev/null)" = "v$want" ]; then
@@ -94,7 +98,7 @@ trap 'rm -rf "$staging"' EXIT
 log "built pulumi $("$staging/pulumi" version)"
 
 host=""
-commit="${release_commit[$want]:-}"
+commit="$(release_commit "$want")"
 if [ -n "$commit" ]; then
   # Not pinned in a committed go.sum: these hashes are checked against the checksum database instead.
   probe="$staging/host-release"
