@@ -10,6 +10,7 @@ import * as azureactivedirectory from "@pulumi/azure-native/azureactivedirectory
 import * as resources from "@pulumi/azure-native/resources";
 import type { EndpointsConfig, GraphTuningConfig, Lifecycle, TenantConfig } from "../config/schema";
 import type { GraphConnection } from "../dynamic-providers/graph/connection";
+import { identityDisagreement } from "../dynamic-providers/graph/identity";
 import { tenantChildNames } from "./naming";
 
 /** Application (client) id of Microsoft Graph, the same in every tenant. */
@@ -64,6 +65,7 @@ export class CiamTenant extends pulumi.ComponentResource {
   private readonly childNames: ReturnType<typeof tenantChildNames>;
   private readonly graphEndpoint: string;
   private provider?: azuread.Provider;
+  private graphSp?: pulumi.Output<GraphServicePrincipal>;
   private graphSpObjectId?: pulumi.Output<string>;
 
   constructor(name: string, args: CiamTenantArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -142,11 +144,21 @@ export class CiamTenant extends pulumi.ComponentResource {
 
   /**
    * The explicit `azuread` provider of this tenant, created on first use (a stack whose apps all exist elsewhere
-   * registers none). It carries only `tenantId`: credentials come from the environment (`ARM_*`) or the Azure CLI
-   * at run time, so no secret lands in state and refresh/destroy work with short-lived credentials.
+   * registers none). It carries only `tenantId` (and the cloud): credentials come from the environment (`ARM_*`) or
+   * the Azure CLI at run time, so no secret or token lands in state and refresh/destroy work with short-lived
+   * credentials (pulumi/pulumi#4981). The SDK's constructor fills only `environment`, `msiEndpoint` and `useMsi` from
+   * `ARM_*` defaults, none of them secret. Throws when the environment would make this provider sign in as another
+   * identity than the Graph layer (see `identityDisagreement`).
    * @see https://www.pulumi.com/registry/packages/azuread/installation-configuration/
    */
   public azureadProvider(): azuread.Provider {
+    if (this.provider === undefined) {
+      // The azuread provider reads its own ARM_* variables in its own process; the Graph layer selects from the same
+      // environment (dynamic-providers/graph/identity.ts). Refuse to register the provider when the two would act as
+      // different identities: apps would be written as one and flows as another, or half the run would fail.
+      const disagreement = identityDisagreement(process.env);
+      if (disagreement) throw new Error(disagreement);
+    }
     const environment = azureadEnvironment(this.graphEndpoint);
     this.provider ??= new azuread.Provider(
       this.childNames.azureadProvider,
@@ -162,17 +174,33 @@ export class CiamTenant extends pulumi.ComponentResource {
    * @see https://learn.microsoft.com/en-us/graph/api/resources/oauth2permissiongrant
    */
   public graphServicePrincipalObjectId(): pulumi.Output<string> {
-    if (this.graphSpObjectId === undefined) {
+    return (this.graphSpObjectId ??= this.graphServicePrincipal().apply((sp) => sp.objectId));
+  }
+
+  /**
+   * The Microsoft Graph service principal of this tenant: its object id and the ids of its app roles (application
+   * permissions) by value, looked up once. App role ids are read from the tenant, never hard-coded.
+   * @see https://learn.microsoft.com/en-us/graph/api/resources/serviceprincipal
+   */
+  public graphServicePrincipal(): pulumi.Output<GraphServicePrincipal> {
+    if (this.graphSp === undefined) {
       const provider = this.azureadProvider();
       // Explicit dependencies make the SDK skip the lookup (unknown result) while the tenant or the provider has no
       // id yet — the preview of a tenant still to be created — instead of asking an unconfigured provider.
       const dependsOn: pulumi.Resource[] = this.directory ? [this.directory, provider] : [provider];
-      this.graphSpObjectId = azuread
+      this.graphSp = azuread
         .getServicePrincipalOutput({ clientId: MICROSOFT_GRAPH_APP_ID }, { provider, parent: this, dependsOn })
-        .apply((sp) => sp.objectId);
+        .apply((sp): GraphServicePrincipal => ({ objectId: sp.objectId, appRoleIds: { ...(sp.appRoleIds ?? {}) } }));
     }
-    return this.graphSpObjectId;
+    return this.graphSp;
   }
+}
+
+/** The Microsoft Graph service principal of a tenant, as far as this stack needs it. */
+export interface GraphServicePrincipal {
+  readonly objectId: string;
+  /** App role (application permission) ids by value, e.g. `EventListener.ReadWrite.All`. */
+  readonly appRoleIds: Readonly<Record<string, string>>;
 }
 
 /**

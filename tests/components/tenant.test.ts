@@ -133,7 +133,8 @@ describe("CiamTenant", () => {
   });
 
   test("GIVEN a tenant WHEN azureadProvider() and the Graph SP lookup are used twice THEN one provider (tenantId only, parented) and one invoke through it", async () => {
-    process.env.ARM_CLIENT_SECRET = "planted-secret-arm";
+    // A pipeline-like identity under the azuread provider's own names (the Graph layer reads them too).
+    Object.assign(process.env, { ARM_CLIENT_ID: "0a0b0c0d-1111-4222-8333-444455556666", ARM_CLIENT_SECRET: "planted-secret-arm" });
     try {
       const { h, tenant } = await build(existingArgs);
       expect(tenant.azureadProvider()).toBe(tenant.azureadProvider());
@@ -158,6 +159,7 @@ describe("CiamTenant", () => {
       ]);
     } finally {
       delete process.env.ARM_CLIENT_SECRET;
+      delete process.env.ARM_CLIENT_ID;
     }
   });
 

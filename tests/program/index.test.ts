@@ -13,9 +13,13 @@ import { DYNAMIC_TYPES, GRAPH_SP_OBJECT_ID, Harness, MS_GRAPH_APP_ID, Registrati
 
 const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 const NS = "ciam-tenant";
+// A coherent pipeline identity (the Graph layer and the azuread provider must agree, or the program refuses to run):
+// the same app and secret under both names, plus a literal OIDC token.
 const PLANTED = {
-  AZURE_CLIENT_SECRET: "planted-secret-azure-7f3a",
-  ARM_CLIENT_SECRET: "planted-secret-arm-91c2",
+  AZURE_CLIENT_ID: "0a0b0c0d-1111-4222-8333-444455556666",
+  ARM_CLIENT_ID: "0a0b0c0d-1111-4222-8333-444455556666",
+  AZURE_CLIENT_SECRET: "planted-secret-7f3a",
+  ARM_CLIENT_SECRET: "planted-secret-7f3a",
   ARM_OIDC_TOKEN: "planted-secret-oidc-5d0e",
 };
 
