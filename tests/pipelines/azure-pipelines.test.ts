@@ -7,7 +7,9 @@
  * (its schema ships only inside the VS Code extension), so schema rules outside the checked list, service
  * connections, variable groups, environments and permissions are unverified until the pipeline's first run.
  */
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { checkAzurePipeline, scriptForShellcheck } from "./azure-pipelines-check";
 import { REPO_ROOT, runShellcheck, scratchCopies, INSTALL_TIMEOUT_MS } from "./linters";
@@ -30,12 +32,53 @@ describe.each(PIPELINES)("%s", (pipeline) => {
       const { scripts } = checkAzurePipeline(REPO_ROOT, pipeline);
       expect(scripts.length).toBeGreaterThanOrEqual(4);
       // The template's `${{ parameters.script }}` was expanded: ShellCheck sees the real Pulumi commands.
-      expect(scripts.some((s) => /pulumi (up|preview) --stack/.test(s.script) && /for name in ARM_CLIENT_ID/.test(s.script))).toBe(true);
+      expect(scripts.some((s) => /pulumi (up|preview) --stack/.test(s.script) && /for pair in AZURE_CLIENT_ID/.test(s.script))).toBe(true);
       const findings = scripts.flatMap((s) => runShellcheck(scriptForShellcheck(s.script)).findings.map((f) => `${s.where}: ${f}`));
       expect(findings).toEqual([]);
     },
     INSTALL_TIMEOUT_MS,
   );
+});
+
+describe("a Pulumi step as Azure Pipelines runs it (templates expanded, stand-in pulumi)", () => {
+  const deployScript = (): string => {
+    const { scripts } = checkAzurePipeline(REPO_ROOT, PIPELINES[0]!);
+    const found = scripts.filter((s) => s.script.includes("pulumi up --stack"));
+    expect(found).toHaveLength(1);
+    return found[0]!.script;
+  };
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "ciam-ado-step-"));
+    fs.writeFileSync(path.join(dir, "pulumi"), `#!/usr/bin/env bash\necho "pulumi $*" >>"${dir}/calls.log"\n`, { mode: 0o755 });
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  // What the step's env: block maps when the variable group is complete; a missing variable arrives as its macro text.
+  const mapped = {
+    AZURE_CLIENT_ID: "9a1b2c3d-0000-4000-8000-00000000abcd",
+    AZURE_TENANT_ID: "3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+    ARM_OIDC_AZURE_SERVICE_CONNECTION_ID: "5b6c7d8e-0000-4000-8000-000000000001",
+    AZURE_STORAGE_SAS_TOKEN: "se=x&sig=y",
+    PULUMI_CONFIG_PASSPHRASE: "from-key-vault",
+  };
+  const run = (env: Record<string, string>) => {
+    const res = spawnSync("bash", ["-c", deployScript()], { encoding: "utf8", env: { PATH: `${dir}:${process.env.PATH}`, ...env } });
+    const log = path.join(dir, "calls.log");
+    return { status: res.status, stdout: res.stdout, calls: fs.existsSync(log) ? fs.readFileSync(log, "utf8") : "" };
+  };
+
+  test("GIVEN the variable group is complete THEN exactly the deploy command runs", () => {
+    const r = run(mapped);
+    expect(r.status).toBe(0);
+    expect(r.calls).toBe("pulumi up --stack prod --yes --diff --non-interactive --color never\n");
+  });
+
+  test("GIVEN the service connection id variable is missing THEN the step names it and runs nothing", () => {
+    const r = run({ ...mapped, ARM_OIDC_AZURE_SERVICE_CONNECTION_ID: "$(CIAM_SERVICE_CONNECTION_ID)" });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("##vso[task.logissue type=error]The pipeline variable CIAM_SERVICE_CONNECTION_ID is not set: see docs/pipelines.md, Azure DevOps\n");
+    expect(r.calls).toBe("");
+  });
 });
 
 describe("the ephemeral pipeline's lifecycle", () => {
