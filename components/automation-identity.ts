@@ -35,6 +35,20 @@ export function stackFeatures(config: Pick<StackConfig, "apps" | "customAttribut
   };
 }
 
+/**
+ * The id of a Graph application permission, read from the tenant's Graph service principal (ids are never
+ * hard-coded: they are only trusted as the tenant reports them).
+ * @throws naming the tenant, the permission and the roles the service principal has
+ */
+export function appRoleId(sp: GraphServicePrincipal, permission: string, tenantId: string): string {
+  const id = sp.appRoleIds[permission];
+  if (id) return id;
+  throw new Error(
+    `The Microsoft Graph service principal of tenant ${tenantId} has no app role "${permission}"; ` +
+      `known: ${Object.keys(sp.appRoleIds).sort().join(", ") || "(none)"}`,
+  );
+}
+
 /** What the automation identity needs from its tenant; {@link CiamTenant} provides it. */
 export interface AutomationTenant {
   readonly tenantId: pulumi.Output<string>;
@@ -113,17 +127,7 @@ export class AutomationIdentity extends pulumi.ComponentResource {
     const childOpts: pulumi.CustomResourceOptions = { parent: this, provider: tenant.azureadProvider() };
     this.permissions = requiredApplicationPermissions(features);
     const graphSp = tenant.graphServicePrincipal();
-    const roleId = (permission: string) =>
-      pulumi.all([graphSp, tenant.tenantId]).apply(([sp, tenantId]) => {
-        const id = sp.appRoleIds[permission];
-        if (!id) {
-          throw new Error(
-            `The Microsoft Graph service principal of tenant ${tenantId} has no app role "${permission}"; ` +
-              `known: ${Object.keys(sp.appRoleIds).sort().join(", ") || "(none)"}`,
-          );
-        }
-        return id;
-      });
+    const roleId = (permission: string) => pulumi.all([graphSp, tenant.tenantId]).apply(([sp, tenantId]) => appRoleId(sp, permission, tenantId));
 
     this.application = new azuread.Application(
       names.application,

@@ -76,14 +76,16 @@ function first(env: Env, names: readonly string[]): { name: string; value: strin
  * One value under two names (AZURE_X and ARM_X): both may be set only to the same value — two different client ids
  * would make the Graph layer and the azuread provider act as two different apps.
  */
-function agreed(env: Env, azureName: string, armName: string, caseInsensitive: boolean): { name: string; value: string } | undefined {
+function agreed(env: Env, azureName: string, armName: string, kind: "id" | "secret"): { name: string; value: string } | undefined {
   const a = set(env, azureName);
   const b = set(env, armName);
   if (a !== undefined && b !== undefined) {
-    const same = caseInsensitive ? a.toLowerCase() === b.toLowerCase() : a === b;
+    const same = kind === "id" ? a.toLowerCase() === b.toLowerCase() : a === b;
     if (!same) {
+      // Ids are shown (they are what the user must compare); secrets and paths never are.
+      const shown = kind === "id" ? `${azureName} (${a}) and ${armName} (${b})` : `${azureName} and ${armName}`;
       throw new IdentityConfigurationError(
-        `${azureName} (${a}) and ${armName} (${b}) name different values: the Graph layer and the azuread provider would act as ` +
+        `${shown} name different values: the Graph layer and the azuread provider would act as ` +
           `different identities. Set both to the same value, or unset one of them.`,
       );
     }
@@ -103,8 +105,8 @@ const GITHUB_REQUEST_TOKEN = ["ACTIONS_ID_TOKEN_REQUEST_TOKEN", "ARM_OIDC_REQUES
  * @throws IdentityConfigurationError when variables contradict each other or a secret has no client id
  */
 export function selectIdentity(env: Env): IdentitySelection {
-  const client = agreed(env, "AZURE_CLIENT_ID", "ARM_CLIENT_ID", true);
-  const tenant = agreed(env, "AZURE_TENANT_ID", "ARM_TENANT_ID", true);
+  const client = agreed(env, "AZURE_CLIENT_ID", "ARM_CLIENT_ID", "id");
+  const tenant = agreed(env, "AZURE_TENANT_ID", "ARM_TENANT_ID", "id");
   const base = { ...(client ? { clientId: client.value } : {}), ...(tenant ? { environmentTenantId: tenant.value } : {}) };
   const withClient = (kind: CredentialKind, variables: string[]): IdentitySelection => ({ kind, ...base, variables: [client!.name, ...variables] });
   const needsClient = (what: string): never => {
@@ -124,11 +126,11 @@ export function selectIdentity(env: Env): IdentitySelection {
         `AZURE_CLIENT_CERTIFICATE_PATH: set AZURE_CLIENT_CERTIFICATE_PATH to the same certificate in PEM form (private key included).`,
     );
   }
-  const secret = agreed(env, "AZURE_CLIENT_SECRET", "ARM_CLIENT_SECRET", false);
+  const secret = agreed(env, "AZURE_CLIENT_SECRET", "ARM_CLIENT_SECRET", "secret");
   if (secret) return client ? withClient("clientSecret", [secret.name]) : needsClient(secret.name);
   const oidcToken = set(env, "ARM_OIDC_TOKEN");
   if (oidcToken !== undefined) return client ? withClient("oidcToken", ["ARM_OIDC_TOKEN"]) : needsClient("ARM_OIDC_TOKEN");
-  const tokenFile = agreed(env, "AZURE_FEDERATED_TOKEN_FILE", "ARM_OIDC_TOKEN_FILE_PATH", false);
+  const tokenFile = agreed(env, "AZURE_FEDERATED_TOKEN_FILE", "ARM_OIDC_TOKEN_FILE_PATH", "secret");
   if (tokenFile) return client ? withClient("federatedTokenFile", [tokenFile.name]) : needsClient(tokenFile.name);
 
   const serviceConnection = first(env, ADO_SERVICE_CONNECTION);

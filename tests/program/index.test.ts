@@ -36,7 +36,7 @@ function toPulumiConfig(config: Record<string, unknown>): Record<string, string>
 
 interface Program {
   h: Harness;
-  outputs: { tenantId: unknown; domainName: unknown; authority: unknown; apps: Record<string, any>; userFlowIds: unknown };
+  outputs: { tenantId: unknown; domainName: unknown; authority: unknown; apps: Record<string, any>; userFlowIds: unknown; automation: any };
 }
 
 async function runProgram(config: Record<string, unknown>, mockOptions: MockOptions = {}): Promise<Program> {
@@ -50,6 +50,7 @@ async function runProgram(config: Record<string, unknown>, mockOptions: MockOpti
     authority: await promiseOf(program.authority),
     apps: await promiseOf(program.apps),
     userFlowIds: await promiseOf(program.userFlowIds),
+    automation: program.automation === undefined ? undefined : await promiseOf(program.automation),
   };
   await h.settle();
   return { h, outputs };
@@ -247,6 +248,46 @@ describe("program (index.ts) on the quickstart stack Pulumi.dev.yaml", () => {
 });
 
 describe("program (index.ts) on variants of the quickstart", () => {
+  test("GIVEN the quickstart without automation WHEN the program runs THEN no automation identity exists and no app has owners", async () => {
+    const { h, outputs } = await runProgram(devStackConfig());
+    expect(outputs.automation).toBeUndefined();
+    expect(h.byName("spa-app").inputs).not.toHaveProperty("owners");
+    expect(h.byName("spa-sp").inputs).not.toHaveProperty("owners");
+  });
+
+  test("GIVEN automation for a GitHub repository WHEN the program runs THEN the identity gets the quickstart's permissions, owns the SPA and is exported", async () => {
+    const { h, outputs } = await runProgram({ ...devStackConfig(), automation: { github: { repository: "contoso/ciam-tenant" } } });
+    const ROLE = "azuread:index/appRoleAssignment:AppRoleAssignment";
+    expect(graphOf(h).filter(([t]) => t !== ROLE)).toEqual(
+      [
+        ...QUICKSTART_GRAPH,
+        ["ciam-tenant:index:AutomationIdentity", "ciam-automation", ""],
+        [APP, "ciam-automation-app", "ciam-automation"],
+        [SP, "ciam-automation-sp", "ciam-automation"],
+        ["azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential", "ciam-automation-fic-github-branch-main", "ciam-automation"],
+      ].sort((a, b) => (a[1] + a[0]).localeCompare(b[1] + b[0])),
+    );
+    // The quickstart registers an app, one flow and branding (no custom attribute): exactly these five permissions.
+    expect(outputs.automation.permissions).toEqual([
+      "Application.Read.All",
+      "Application.ReadWrite.OwnedBy",
+      "DelegatedPermissionGrant.ReadWrite.All",
+      "EventListener.ReadWrite.All",
+      "OrganizationalBranding.ReadWrite.All",
+    ]);
+    expect(h.byType(ROLE).map((r) => r.name).sort()).toEqual(outputs.automation.permissions.map((p: string) => `ciam-automation-role-${p}`));
+    const automationSp = fakeId("sp", "ciam-automation-sp");
+    expect(h.byName("spa-app").inputs.owners).toEqual([automationSp]);
+    expect(h.byName("spa-sp").inputs.owners).toEqual([automationSp]);
+    const clientId = fakeId("client", "ciam-automation-app");
+    expect(outputs.automation).toMatchObject({
+      clientId,
+      tenantId: TENANT_ID,
+      pipelineVariables: { github: { AZURE_CLIENT_ID: clientId, AZURE_TENANT_ID: TENANT_ID } },
+    });
+    expect(outputs.automation.pipelineVariables).not.toHaveProperty("azureDevOps");
+  });
+
   test("GIVEN lifecycle ephemeral WHEN the program runs THEN nothing is protected or retained", async () => {
     const { h } = await runProgram({ ...devStackConfig(), lifecycle: "ephemeral" });
     expect(graphOf(h)).toEqual(QUICKSTART_GRAPH);
