@@ -43,6 +43,12 @@ if [ "$hours" -lt 1 ] || [ "$hours" -gt 168 ]; then
   fail "STATE_SAS_HOURS is '$hours'; allowed: a whole number of hours from 1 to 168"
 fi
 command -v az >/dev/null 2>&1 || fail "the Azure CLI (az) is not on PATH"
+# Azure Pipelines hands an optional variable that no group defines to a script as its macro text, `$(NAME)`: unset.
+macro_prefix='$''('
+for optional in STATE_CLIENT_ID STATE_TENANT_ID PASSPHRASE_KEY_VAULT PASSPHRASE_SECRET_NAME; do
+  value="${!optional:-}"
+  if [ "${value#"$macro_prefix"}" != "$value" ]; then unset "$optional"; fi
+done
 
 if [ -n "${STATE_CLIENT_ID:-}" ]; then
   : "${STATE_TENANT_ID:?open-state: STATE_CLIENT_ID is set, so set STATE_TENANT_ID (the home tenant) too}"

@@ -81,6 +81,22 @@ describe("a Pulumi step as Azure Pipelines runs it (templates expanded, stand-in
   });
 });
 
+test("every variable the pipelines expect from a variable group is documented in docs/pipelines.md", () => {
+  const yamlFiles = ["pipelines/azure-pipelines.yml", "pipelines/azure-pipelines-ephemeral.yml", "pipelines/templates/ciam-setup.yml", "pipelines/templates/pulumi-step.yml"];
+  const text = yamlFiles.map((f) => fs.readFileSync(path.join(REPO_ROOT, f), "utf8")).join("\n");
+  const setByScripts = `${text}\n${fs.readFileSync(path.join(REPO_ROOT, "pipelines", "open-state.sh"), "utf8")}`;
+  const defined = new Set([
+    ...[...setByScripts.matchAll(/task\.setvariable variable=([A-Z_]+)/g)].map((m) => m[1]!),
+    ...[...text.matchAll(/- name: ([A-Z_]+)\n\s+value:/g)].map((m) => m[1]!),
+  ]);
+  // $(Name) without a dot: not a predefined variable (Agent.*, Build.*, System.*).
+  const fromGroups = [...new Set([...text.matchAll(/\$\(([A-Z_]+)\)/g)].map((m) => m[1]!))].filter((v) => !defined.has(v)).sort();
+  expect(fromGroups).toEqual(["AZURE_CLIENT_ID", "AZURE_TENANT_ID", "CIAM_SERVICE_CONNECTION_ID", "PULUMI_PASSPHRASE_KEY_VAULT", "PULUMI_STATE_CONTAINER", "PULUMI_STATE_STORAGE_ACCOUNT"]);
+  const guide = fs.readFileSync(path.join(REPO_ROOT, "docs", "pipelines.md"), "utf8");
+  const section = guide.slice(guide.indexOf("## 6. Azure DevOps"), guide.indexOf("## State and secrets"));
+  for (const v of [...fromGroups, "CIAM_SUBDOMAIN"]) expect(`${v}: ${section.includes(`\`${v}\``)}`).toBe(`${v}: true`);
+});
+
 describe("the ephemeral pipeline's lifecycle", () => {
   const text = fs.readFileSync(path.join(REPO_ROOT, "pipelines", "azure-pipelines-ephemeral.yml"), "utf8");
   test("destroys after up, whatever happened in between, once the stack exists", () => {

@@ -106,7 +106,8 @@ describe("on GitHub Actions", () => {
 });
 
 test("on Azure Pipelines: uses the AzureCLI@2 session and sets the SAS as a secret variable", () => {
-  const r = run({ TF_BUILD: "True" });
+  // No Key Vault in the variable group: Azure Pipelines passes the macro text itself, which means "not set".
+  const r = run({ TF_BUILD: "True", PASSPHRASE_KEY_VAULT: "$(PULUMI_PASSPHRASE_KEY_VAULT)" });
   expect(r.status).toBe(0);
   expect(r.calls).toHaveLength(1);
   expect(r.calls[0]).toMatch(/^az storage container generate-sas .* \| AZURE_CONFIG_DIR=default$/);

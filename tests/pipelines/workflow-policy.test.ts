@@ -117,3 +117,22 @@ describe("the ephemeral run", () => {
     expect(job.steps[index(/ephemeral-stack\.ts/)]!.run).toMatch(/--stack "\$STACK" .*--suffix "\$SUFFIX"/);
   });
 });
+
+test("every variable the workflows read is documented in docs/pipelines.md", () => {
+  const text = [...workflowFiles(), ACTION].map(read).join("\n");
+  const vars = [...new Set([...text.matchAll(/vars\.([A-Z_]+)/g)].map((m) => m[1]!))].sort();
+  expect(vars).toEqual([
+    "AZURE_CLIENT_ID",
+    "AZURE_TENANT_ID",
+    "CIAM_SUBDOMAIN",
+    "PULUMI_PASSPHRASE_KEY_VAULT",
+    "PULUMI_STACK",
+    "PULUMI_STATE_CLIENT_ID",
+    "PULUMI_STATE_CONTAINER",
+    "PULUMI_STATE_STORAGE_ACCOUNT",
+    "PULUMI_STATE_TENANT_ID",
+  ]);
+  const guide = read("docs/pipelines.md");
+  const table = guide.slice(guide.indexOf("## 4. Configure GitHub"), guide.indexOf("## 5."));
+  for (const v of vars) expect(`${v}: ${table.includes(`\`${v}\``)}`).toBe(`${v}: true`);
+});
