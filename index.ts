@@ -14,16 +14,21 @@ import { AutomationIdentity, AutomationOutput, stackFeatures } from "./component
 
 const config = loadStackConfig();
 
+// Which parts of the stack call Graph: what a pipeline's identity must be allowed (checked before any write) and
+// what the automation identity is granted.
+const features = stackFeatures(config);
+
 const tenant = new CiamTenant(componentNames.tenant, {
   tenant: config.tenant,
   endpoints: config.endpoints,
   graph: config.graph,
   lifecycle: config.lifecycle,
+  features,
 });
 
 // Off unless configured: the pipelines' identity in the tenant, with exactly the Graph permissions this config needs.
 const automationIdentity = config.automation
-  ? new AutomationIdentity(componentNames.automation, { automation: config.automation, features: stackFeatures(config), tenant })
+  ? new AutomationIdentity(componentNames.automation, { automation: config.automation, features, tenant })
   : undefined;
 // The automation identity owns the apps, so Application.ReadWrite.OwnedBy reaches them in pipeline runs.
 const owners = automationIdentity ? { owners: [automationIdentity.servicePrincipalObjectId] } : {};

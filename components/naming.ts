@@ -50,6 +50,8 @@ export function tenantChildNames(name: string) {
     directory: `${name}-tenant`,
     /** Explicit `azuread` provider bound to the tenant. */
     azureadProvider: `${name}-azuread`,
+    /** `graph:IdentityCheck`: refuses a run whose identity is of another tenant or lacks a needed permission. */
+    identityCheck: `${name}-identity-check`,
   } as const;
 }
 

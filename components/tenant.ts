@@ -11,6 +11,8 @@ import * as resources from "@pulumi/azure-native/resources";
 import type { EndpointsConfig, GraphTuningConfig, Lifecycle, TenantConfig } from "../config/schema";
 import type { GraphConnection } from "../dynamic-providers/graph/connection";
 import { identityDisagreement } from "../dynamic-providers/graph/identity";
+import type { StackFeatures } from "../dynamic-providers/graph/permissions";
+import { IdentityCheck } from "../dynamic-providers/identity-check";
 import { tenantChildNames } from "./naming";
 
 /** Application (client) id of Microsoft Graph, the same in every tenant. */
@@ -40,6 +42,12 @@ export interface CiamTenantArgs {
    * @default "protected" (set by the config schema)
    */
   readonly lifecycle: Lifecycle;
+  /**
+   * The parts of the stack that call Graph. A pipeline's app-only token must hold their permissions, or every
+   * preview and update stops before its first write (see {@link IdentityCheck}).
+   * @default - none: only the tenant of the token is checked
+   */
+  readonly features?: StackFeatures;
 }
 
 /**
@@ -61,6 +69,8 @@ export class CiamTenant extends pulumi.ComponentResource {
   public readonly resourceGroup?: resources.ResourceGroup;
   /** The ARM `ciamDirectories` resource, when the stack creates the tenant. */
   public readonly directory?: azureactivedirectory.CIAMTenant;
+  /** Checked before anything in the tenant is written; the azuread provider and `graphConnection` depend on it. */
+  public readonly identityCheck: IdentityCheck;
 
   private readonly childNames: ReturnType<typeof tenantChildNames>;
   private readonly graphEndpoint: string;
@@ -121,7 +131,7 @@ export class CiamTenant extends pulumi.ComponentResource {
     this.subdomain = pulumi.output(t.subdomain);
     this.authority = pulumi.output(t.authority);
     const { endpoints, graph } = args;
-    this.graphConnection = this.tenantId.apply(
+    const connection = this.tenantId.apply(
       (tenantId): GraphConnection => ({
         tenantId,
         graphEndpoint: endpoints.graph,
@@ -132,6 +142,14 @@ export class CiamTenant extends pulumi.ComponentResource {
         maxConcurrentRequests: graph.maxConcurrentRequests,
       }),
     );
+    this.identityCheck = new IdentityCheck(
+      this.childNames.identityCheck,
+      { connection, features: args.features ?? { apps: false, customAttributes: false, userFlows: false, branding: false } },
+      { parent: this },
+    );
+    // Same value, plus a dependency on the check: every Graph-backed resource waits for it. The URN is known in
+    // preview too, so the connection stays known (an unknown tenantId would preview every resource as replaced).
+    this.graphConnection = pulumi.all([this.identityCheck.urn, connection]).apply(([, c]) => c);
 
     this.registerOutputs({
       tenantId: this.tenantId,
@@ -163,7 +181,8 @@ export class CiamTenant extends pulumi.ComponentResource {
     this.provider ??= new azuread.Provider(
       this.childNames.azureadProvider,
       { tenantId: this.tenantId, ...(environment ? { environment } : {}) },
-      { parent: this },
+      // Nothing is written through azuread before the identity check passed.
+      { parent: this, dependsOn: [this.identityCheck] },
     );
     return this.provider;
   }

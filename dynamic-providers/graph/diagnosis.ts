@@ -7,7 +7,7 @@
  *
  * @see https://learn.microsoft.com/en-us/entra/identity-platform/access-token-claims-reference
  */
-import { deniedOperations, operationFor, type GraphOperation, type StackFeatures } from "./permissions";
+import { deniedOperations, operationFor, requiredApplicationPermissions, type GraphOperation, type StackFeatures } from "./permissions";
 
 export interface TokenClaims {
   readonly tid?: string;
@@ -77,11 +77,14 @@ export function missingPermissionsProblem(claims: TokenClaims | undefined, featu
   if (!claims || !isAppOnly(claims)) return undefined;
   const denied = deniedOperations(claims.roles ?? [], features);
   if (denied.length === 0) return undefined;
-  const lines = denied.map((op) => `  - ${op.accepted[0]} (${op.purpose})`);
-  const unique = [...new Set(lines)];
+  // Name what to grant (the stack's least privileged set), each with the calls it would allow.
+  const lines = requiredApplicationPermissions(features).flatMap((p) => {
+    const fixes = denied.filter((op) => op.accepted.includes(p));
+    return fixes.length ? [`  - ${p}: ${fixes.map((op) => op.purpose).join("; ")}`] : [];
+  });
   return (
     `The token of ${who(claims)} lacks Microsoft Graph application permissions this stack's config needs, so nothing was ` +
-    `changed:\n${unique.join("\n")}\nIt carries: ${rolesOf(claims)}. ${GRANT_FIX}`
+    `changed:\n${lines.join("\n")}\nIt carries: ${rolesOf(claims)}. ${GRANT_FIX}`
   );
 }
 

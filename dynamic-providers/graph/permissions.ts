@@ -127,8 +127,10 @@ export const GRAPH_OPERATIONS: readonly GraphOperation[] = [
     caller: "azuread",
     methods: READ,
     path: /^\/servicePrincipals(\/|\?|\(|$)/i,
-    accepted: ["Application.Read.All", "Application.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
-    doc: `${GRAPH_API}/serviceprincipal-list`,
+    // "The Application.ReadWrite.OwnedBy permission allows an app to call GET /applications and GET /servicePrincipals
+    // to list all applications and service principals in the tenant" (serviceprincipal-get): no extra read role.
+    accepted: ["Application.Read.All", "Application.ReadWrite.OwnedBy", "Application.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
+    doc: `${GRAPH_API}/serviceprincipal-get`,
   },
   {
     id: "apps.write",
@@ -153,8 +155,8 @@ export const GRAPH_OPERATIONS: readonly GraphOperation[] = [
 ];
 
 /**
- * The Graph operation a request is, or `undefined` for a call this table does not know (`/organization` itself,
- * which every signed-in app may read).
+ * The Graph operation a request is, or `undefined` for a call this table does not know (`GET /organization`, which
+ * none of the stack's providers makes).
  */
 export function operationFor(method: string, path: string): GraphOperation | undefined {
   const m = method.toUpperCase();

@@ -59,6 +59,7 @@ describe("AutomationIdentity", () => {
       "azuread:index/servicePrincipal:ServicePrincipal",
       "ciam-tenant:index:AutomationIdentity",
       "ciam-tenant:index:Tenant",
+      "pulumi-nodejs:dynamic/graph:IdentityCheck",
       "pulumi:providers:azuread",
     ]);
     // No password, certificate or any other credential than the federated ones.
@@ -71,10 +72,9 @@ describe("AutomationIdentity", () => {
     }
   });
 
-  test("GIVEN every feature WHEN constructed THEN exactly the six least privileged Graph permissions are assigned, with the tenant's role ids, to the automation SP on Graph's SP", async () => {
+  test("GIVEN every feature WHEN constructed THEN exactly the five least privileged Graph permissions are assigned, with the tenant's role ids, to the automation SP on Graph's SP", async () => {
     const { h } = await build(fullConfig, ALL);
     const expected = [
-      "Application.Read.All",
       "Application.ReadWrite.OwnedBy",
       "DelegatedPermissionGrant.ReadWrite.All",
       "EventListener.ReadWrite.All",
@@ -105,7 +105,6 @@ describe("AutomationIdentity", () => {
   test("GIVEN a stack that registers apps but has no flows or branding WHEN constructed THEN no EventListener, IdentityUserFlow or branding permission is assigned", async () => {
     const { h } = await build(fullConfig, { apps: true, customAttributes: false, userFlows: false, branding: false });
     expect(h.byType(ROLE).map((r) => r.name).sort()).toEqual([
-      "ciam-automation-role-Application.Read.All",
       "ciam-automation-role-Application.ReadWrite.OwnedBy",
       "ciam-automation-role-DelegatedPermissionGrant.ReadWrite.All",
     ]);

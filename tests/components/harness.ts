@@ -88,7 +88,7 @@ export const GRAPH_APP_ROLE_IDS: Readonly<Record<string, string>> = Object.fromE
 
 /** The Graph-backed dynamic resources (`super(..., "graph", "<Type>")`). */
 export const DYNAMIC_TYPES = new Set(
-  ["UserFlowAttribute", "UserFlow", "UserFlowAppLink", "DefaultBranding", "BrandingLocalization", "BrandingAsset"].map((t) => `pulumi-nodejs:dynamic/graph:${t}`),
+  ["UserFlowAttribute", "UserFlow", "UserFlowAppLink", "DefaultBranding", "BrandingLocalization", "BrandingAsset", "IdentityCheck"].map((t) => `pulumi-nodejs:dynamic/graph:${t}`),
 );
 
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";

@@ -11,7 +11,7 @@ import { GRAPH_OPERATIONS, deniedOperations, operationFor, requiredApplicationPe
 
 const NONE: StackFeatures = { apps: false, customAttributes: false, userFlows: false, branding: false };
 const PER_FEATURE: Record<keyof StackFeatures, string[]> = {
-  apps: ["Application.Read.All", "Application.ReadWrite.OwnedBy", "DelegatedPermissionGrant.ReadWrite.All"],
+  apps: ["Application.ReadWrite.OwnedBy", "DelegatedPermissionGrant.ReadWrite.All"],
   customAttributes: ["IdentityUserFlow.ReadWrite.All"],
   userFlows: ["EventListener.ReadWrite.All"],
   branding: ["OrganizationalBranding.ReadWrite.All"],
@@ -73,7 +73,7 @@ describe("operationFor", () => {
     expect(operationFor(method, path)?.id).toBe(id);
   });
 
-  test("GIVEN GET /organization WHEN looked up THEN it is not in the table (every app may read its organization)", () => {
+  test("GIVEN GET /organization WHEN looked up THEN it is not in the table (no provider reads it)", () => {
     expect(operationFor("GET", "/organization")).toBeUndefined();
   });
 

@@ -74,6 +74,7 @@ const QUICKSTART_GRAPH: [string, string, string][] = (
     ["azure-native:resources:ResourceGroup", "ciam-rg", "ciam"],
     ["azure-native:azureactivedirectory:CIAMTenant", "ciam-tenant", "ciam"],
     ["pulumi:providers:azuread", "ciam-azuread", "ciam"],
+    [dyn("IdentityCheck"), "ciam-identity-check", "ciam"],
     ["ciam-tenant:index:SpaApplication", "spa", ""],
     [APP, "spa-app", "spa"],
     [SP, "spa-sp", "spa"],
@@ -216,7 +217,7 @@ describe("program (index.ts) on the quickstart stack Pulumi.dev.yaml", () => {
 
   test("GIVEN secrets planted in the environment WHEN dynamic resources serialize their providers THEN each __provider is a non-empty string capturing no secret and no input anywhere holds a planted value", () => {
     const dynamic = run.h.registrations.filter((r) => DYNAMIC_TYPES.has(r.type));
-    expect(dynamic).toHaveLength(7);
+    expect(dynamic).toHaveLength(8);
     for (const r of dynamic) {
       expect(typeof r.inputs.__provider).toBe("string");
       expect(r.inputs.__provider.length).toBeGreaterThan(100);
@@ -267,9 +268,8 @@ describe("program (index.ts) on variants of the quickstart", () => {
         ["azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential", "ciam-automation-fic-github-branch-main", "ciam-automation"],
       ].sort((a, b) => (a[1] + a[0]).localeCompare(b[1] + b[0])),
     );
-    // The quickstart registers an app, one flow and branding (no custom attribute): exactly these five permissions.
+    // The quickstart registers an app, one flow and branding (no custom attribute): exactly these four permissions.
     expect(outputs.automation.permissions).toEqual([
-      "Application.Read.All",
       "Application.ReadWrite.OwnedBy",
       "DelegatedPermissionGrant.ReadWrite.All",
       "EventListener.ReadWrite.All",
@@ -311,8 +311,10 @@ describe("program (index.ts) on variants of the quickstart", () => {
     expect(h.invokes).toEqual([]);
     const link = h.byName("sign-in-link-signup-signin-spa");
     expect(link.inputs.appId).toBe(clientId);
-    // The flow, and the tenant through the Graph connection; no service principal.
-    expect([...link.dependencies].sort()).toEqual([h.byName("ciam-tenant").urn, h.byName("sign-in-flow-signup-signin").urn].sort());
+    // The flow, and the tenant and the identity check through the Graph connection; no service principal.
+    expect([...link.dependencies].sort()).toEqual(
+      [h.byName("ciam-tenant").urn, h.byName("ciam-identity-check").urn, h.byName("sign-in-flow-signup-signin").urn].sort(),
+    );
     expect(outputs.apps).toEqual({
       spa: { clientId, redirectUris: [], msalConfig: { auth: { clientId, authority: "https://contosociamdev.ciamlogin.com/" } } },
     });
