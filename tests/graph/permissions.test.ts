@@ -78,6 +78,6 @@ describe("operationFor", () => {
   });
 
   test("GIVEN the table WHEN read THEN every operation cites the learn.microsoft.com Graph page its permissions come from", () => {
-    for (const op of GRAPH_OPERATIONS) expect(op.doc).toMatch(/^https:\/\/learn\.microsoft\.com\/en-us\/graph\/api\/[a-z-]+$/);
+    for (const op of GRAPH_OPERATIONS) expect(op.doc).toMatch(/^https:\/\/learn\.microsoft\.com\/en-us\/graph\/api\/[a-z0-9-]+$/);
   });
 });
