@@ -113,6 +113,19 @@ describe("identityDisagreement: the azuread provider acts as the same identity",
     ["GitHub OIDC with ARM_USE_OIDC", { AZURE_CLIENT_ID: APP, ARM_CLIENT_ID: APP, ARM_USE_OIDC: "true", ...GITHUB }],
     ["Azure Pipelines with ARM_USE_OIDC", { ARM_CLIENT_ID: APP, ARM_USE_OIDC: "true", ...ADO }],
     ["a token file under ARM_* names", { ARM_CLIENT_ID: APP, ARM_USE_OIDC: "true", ARM_OIDC_TOKEN_FILE_PATH: "/t" }],
+    [
+      "the Azure DevOps step of pipelines/templates/pulumi-step.yml",
+      {
+        ARM_CLIENT_ID: APP,
+        ARM_TENANT_ID: TENANT,
+        ARM_USE_OIDC: "true",
+        ARM_OIDC_AZURE_SERVICE_CONNECTION_ID: "2b2b2b2b-0000-4000-8000-000000000000",
+        SYSTEM_ACCESSTOKEN: "a",
+        ARM_OIDC_REQUEST_TOKEN: "a",
+        SYSTEM_OIDCREQUESTURI: "https://dev.azure.com/contoso/_apis/oidc",
+      },
+    ],
+    ["the GitHub step of .github/actions/ciam-setup", { AZURE_CLIENT_ID: APP, AZURE_TENANT_ID: TENANT, ARM_CLIENT_ID: APP, ARM_TENANT_ID: TENANT, ARM_USE_OIDC: "true", ...GITHUB }],
   ])("GIVEN %s WHEN compared THEN they agree", (_what, env) => {
     expect(identityDisagreement(env as Record<string, string>)).toBeUndefined();
     expect(azureadSelection(env as Record<string, string>).kind).toBe(selectIdentity(env as Record<string, string>).kind);
