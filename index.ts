@@ -10,18 +10,33 @@ import { CiamTenant } from "./components/tenant";
 import { MsalBrowserConfig, SpaApplication } from "./components/spa-application";
 import { SignInApp, SignInExperience } from "./components/sign-in-experience";
 import { componentNames } from "./components/naming";
+import { AutomationIdentity, AutomationOutput, stackFeatures } from "./components/automation-identity";
 
 const config = loadStackConfig();
+
+// Which parts of the stack call Graph: what a pipeline's identity must be allowed (checked before any write) and
+// what the automation identity is granted.
+const features = stackFeatures(config);
 
 const tenant = new CiamTenant(componentNames.tenant, {
   tenant: config.tenant,
   endpoints: config.endpoints,
   graph: config.graph,
   lifecycle: config.lifecycle,
+  features,
 });
 
+// Off unless configured: the pipelines' identity in the tenant, with exactly the Graph permissions this config needs.
+const automationIdentity = config.automation
+  ? new AutomationIdentity(componentNames.automation, { automation: config.automation, features, tenant })
+  : undefined;
+// The automation identity owns the apps, so Application.ReadWrite.OwnedBy reaches them in pipeline runs.
+const owners = automationIdentity ? { owners: [automationIdentity.servicePrincipalObjectId] } : {};
+
 // The tenant's azuread provider is created by the first app the stack registers; existing apps need none.
-const spaApps = Object.fromEntries(config.apps.map((app) => [app.key, new SpaApplication(componentNames.app(app.key), { app, tenant })]));
+const spaApps = Object.fromEntries(
+  config.apps.map((app) => [app.key, new SpaApplication(componentNames.app(app.key), { app, tenant, ...owners })]),
+);
 
 const signIn = new SignInExperience(componentNames.signInExperience, {
   connection: tenant.graphConnection,
@@ -61,3 +76,8 @@ export const apps: pulumi.Output<Record<string, AppOutput>> = pulumi
   );
 /** Graph ids of the user flows, by config key. */
 export const userFlowIds = signIn.userFlowIds;
+/**
+ * The automation identity for pipelines (when `automation` is configured): client id, tenant id, granted Graph
+ * permissions, trusted OIDC subjects and the variables to set in GitHub / Azure DevOps.
+ */
+export const automation: pulumi.Output<AutomationOutput> | undefined = automationIdentity?.output;

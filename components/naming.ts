@@ -23,7 +23,23 @@ export const componentNames = {
   signInExperience: "sign-in",
   /** A `SpaApplication` component: the app's config key. */
   app: (appKey: string): string => appKey,
+  /** The `AutomationIdentity` component (only when `automation` is configured). */
+  automation: "ciam-automation",
 } as const;
+
+/** Children of an `AutomationIdentity` named `name`. */
+export function automationChildNames(name: string) {
+  return {
+    /** `azuread:index/application:Application`: the automation app registration. */
+    application: `${name}-app`,
+    /** `azuread:index/servicePrincipal:ServicePrincipal`. */
+    servicePrincipal: `${name}-sp`,
+    /** `azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential`, by subject key. */
+    federatedCredential: (subjectKey: string): string => `${name}-fic-${subjectKey}`,
+    /** `azuread:index/appRoleAssignment:AppRoleAssignment`: one Graph application permission, by its name. */
+    appRole: (permission: string): string => `${name}-role-${permission}`,
+  } as const;
+}
 
 /** Children of a `CiamTenant` named `name`. */
 export function tenantChildNames(name: string) {
@@ -34,6 +50,8 @@ export function tenantChildNames(name: string) {
     directory: `${name}-tenant`,
     /** Explicit `azuread` provider bound to the tenant. */
     azureadProvider: `${name}-azuread`,
+    /** `graph:IdentityCheck`: refuses a run whose identity is of another tenant or lacks a needed permission. */
+    identityCheck: `${name}-identity-check`,
   } as const;
 }
 

@@ -41,6 +41,13 @@ export interface SpaApplicationArgs {
   readonly app: AppConfig;
   /** The tenant the app lives in. */
   readonly tenant: SpaApplicationTenant;
+  /**
+   * Object ids of principals that own the app registration and its service principal — the automation identity,
+   * whose `Application.ReadWrite.OwnedBy` reaches only apps it owns (also those a person's first run created).
+   * @see https://learn.microsoft.com/en-us/graph/permissions-reference#applicationreadwriteownedby
+   * @default - no owners set by the stack
+   */
+  readonly owners?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 /**
@@ -80,6 +87,7 @@ export class SpaApplication extends pulumi.ComponentResource {
   constructor(name: string, args: SpaApplicationArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ciam-tenant:index:SpaApplication", name, {}, opts);
     const { app, tenant } = args;
+    const owners = args.owners !== undefined ? { owners: args.owners } : {};
 
     let sampleRedirectUri: string | undefined;
     if (app.kind === "spa") {
@@ -103,6 +111,7 @@ export class SpaApplication extends pulumi.ComponentResource {
               resourceAccesses: Object.values(GRAPH_DELEGATED_SCOPES).map((id) => ({ id, type: "Scope" })),
             },
           ],
+          ...owners,
         },
         childOpts,
       );
@@ -112,6 +121,7 @@ export class SpaApplication extends pulumi.ComponentResource {
           clientId: this.application.clientId,
           // Makes the app show up under "Enterprise applications", as a portal registration does.
           tags: ["WindowsAzureActiveDirectoryIntegratedApp"],
+          ...owners,
         },
         childOpts,
       );

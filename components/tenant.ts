@@ -10,6 +10,9 @@ import * as azureactivedirectory from "@pulumi/azure-native/azureactivedirectory
 import * as resources from "@pulumi/azure-native/resources";
 import type { EndpointsConfig, GraphTuningConfig, Lifecycle, TenantConfig } from "../config/schema";
 import type { GraphConnection } from "../dynamic-providers/graph/connection";
+import { identityDisagreement } from "../dynamic-providers/graph/identity";
+import type { StackFeatures } from "../dynamic-providers/graph/permissions";
+import { IdentityCheck } from "../dynamic-providers/identity-check";
 import { tenantChildNames } from "./naming";
 
 /** Application (client) id of Microsoft Graph, the same in every tenant. */
@@ -39,6 +42,12 @@ export interface CiamTenantArgs {
    * @default "protected" (set by the config schema)
    */
   readonly lifecycle: Lifecycle;
+  /**
+   * The parts of the stack that call Graph. A pipeline's app-only token must hold their permissions, or every
+   * preview and update stops before its first write (see {@link IdentityCheck}).
+   * @default - none: only the tenant of the token is checked
+   */
+  readonly features?: StackFeatures;
 }
 
 /**
@@ -60,10 +69,13 @@ export class CiamTenant extends pulumi.ComponentResource {
   public readonly resourceGroup?: resources.ResourceGroup;
   /** The ARM `ciamDirectories` resource, when the stack creates the tenant. */
   public readonly directory?: azureactivedirectory.CIAMTenant;
+  /** Checked before anything in the tenant is written; the azuread provider and `graphConnection` depend on it. */
+  public readonly identityCheck: IdentityCheck;
 
   private readonly childNames: ReturnType<typeof tenantChildNames>;
   private readonly graphEndpoint: string;
   private provider?: azuread.Provider;
+  private graphSp?: pulumi.Output<GraphServicePrincipal>;
   private graphSpObjectId?: pulumi.Output<string>;
 
   constructor(name: string, args: CiamTenantArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -119,7 +131,7 @@ export class CiamTenant extends pulumi.ComponentResource {
     this.subdomain = pulumi.output(t.subdomain);
     this.authority = pulumi.output(t.authority);
     const { endpoints, graph } = args;
-    this.graphConnection = this.tenantId.apply(
+    const connection = this.tenantId.apply(
       (tenantId): GraphConnection => ({
         tenantId,
         graphEndpoint: endpoints.graph,
@@ -130,6 +142,14 @@ export class CiamTenant extends pulumi.ComponentResource {
         maxConcurrentRequests: graph.maxConcurrentRequests,
       }),
     );
+    this.identityCheck = new IdentityCheck(
+      this.childNames.identityCheck,
+      { connection, features: args.features ?? { apps: false, customAttributes: false, userFlows: false, branding: false } },
+      { parent: this },
+    );
+    // Same value, plus a dependency on the check: every Graph-backed resource waits for it. The URN is known in
+    // preview too, so the connection stays known (an unknown tenantId would preview every resource as replaced).
+    this.graphConnection = pulumi.all([this.identityCheck.urn, connection]).apply(([, c]) => c);
 
     this.registerOutputs({
       tenantId: this.tenantId,
@@ -142,16 +162,27 @@ export class CiamTenant extends pulumi.ComponentResource {
 
   /**
    * The explicit `azuread` provider of this tenant, created on first use (a stack whose apps all exist elsewhere
-   * registers none). It carries only `tenantId`: credentials come from the environment (`ARM_*`) or the Azure CLI
-   * at run time, so no secret lands in state and refresh/destroy work with short-lived credentials.
+   * registers none). It carries only `tenantId` (and the cloud): credentials come from the environment (`ARM_*`) or
+   * the Azure CLI at run time, so no secret or token lands in state and refresh/destroy work with short-lived
+   * credentials (pulumi/pulumi#4981). The SDK's constructor fills only `environment`, `msiEndpoint` and `useMsi` from
+   * `ARM_*` defaults, none of them secret. Throws when the environment would make this provider sign in as another
+   * identity than the Graph layer (see `identityDisagreement`).
    * @see https://www.pulumi.com/registry/packages/azuread/installation-configuration/
    */
   public azureadProvider(): azuread.Provider {
+    if (this.provider === undefined) {
+      // The azuread provider reads its own ARM_* variables in its own process; the Graph layer selects from the same
+      // environment (dynamic-providers/graph/identity.ts). Refuse to register the provider when the two would act as
+      // different identities: apps would be written as one and flows as another, or half the run would fail.
+      const disagreement = identityDisagreement(process.env);
+      if (disagreement) throw new Error(disagreement);
+    }
     const environment = azureadEnvironment(this.graphEndpoint);
     this.provider ??= new azuread.Provider(
       this.childNames.azureadProvider,
       { tenantId: this.tenantId, ...(environment ? { environment } : {}) },
-      { parent: this },
+      // Nothing is written through azuread before the identity check passed.
+      { parent: this, dependsOn: [this.identityCheck] },
     );
     return this.provider;
   }
@@ -162,17 +193,33 @@ export class CiamTenant extends pulumi.ComponentResource {
    * @see https://learn.microsoft.com/en-us/graph/api/resources/oauth2permissiongrant
    */
   public graphServicePrincipalObjectId(): pulumi.Output<string> {
-    if (this.graphSpObjectId === undefined) {
+    return (this.graphSpObjectId ??= this.graphServicePrincipal().apply((sp) => sp.objectId));
+  }
+
+  /**
+   * The Microsoft Graph service principal of this tenant: its object id and the ids of its app roles (application
+   * permissions) by value, looked up once. App role ids are read from the tenant, never hard-coded.
+   * @see https://learn.microsoft.com/en-us/graph/api/resources/serviceprincipal
+   */
+  public graphServicePrincipal(): pulumi.Output<GraphServicePrincipal> {
+    if (this.graphSp === undefined) {
       const provider = this.azureadProvider();
       // Explicit dependencies make the SDK skip the lookup (unknown result) while the tenant or the provider has no
       // id yet — the preview of a tenant still to be created — instead of asking an unconfigured provider.
       const dependsOn: pulumi.Resource[] = this.directory ? [this.directory, provider] : [provider];
-      this.graphSpObjectId = azuread
+      this.graphSp = azuread
         .getServicePrincipalOutput({ clientId: MICROSOFT_GRAPH_APP_ID }, { provider, parent: this, dependsOn })
-        .apply((sp) => sp.objectId);
+        .apply((sp): GraphServicePrincipal => ({ objectId: sp.objectId, appRoleIds: { ...(sp.appRoleIds ?? {}) } }));
     }
-    return this.graphSpObjectId;
+    return this.graphSp;
   }
+}
+
+/** The Microsoft Graph service principal of a tenant, as far as this stack needs it. */
+export interface GraphServicePrincipal {
+  readonly objectId: string;
+  /** App role (application permission) ids by value, e.g. `EventListener.ReadWrite.All`. */
+  readonly appRoleIds: Readonly<Record<string, string>>;
 }
 
 /**

@@ -272,6 +272,52 @@ export interface GraphTuningConfig {
   readonly maxConcurrentRequests: number;
 }
 
+/**
+ * GitHub Actions workflows of one repository that may act as the automation identity, by OIDC subject.
+ * @see https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect#example-subject-claims
+ */
+export interface GitHubAutomationConfig {
+  /** `owner/name`. */
+  readonly repository: string;
+  /** Branches whose workflow runs may deploy (`repo:<repository>:ref:refs/heads/<branch>`). @default ["main"] unless environments or pullRequests is set */
+  readonly branches: readonly string[];
+  /** Deployment environments (`repo:<repository>:environment:<name>`). @default - none */
+  readonly environments: readonly string[];
+  /**
+   * Runs triggered by pull requests (`repo:<repository>:pull_request`). Entra cannot make a federated credential
+   * read-only: a pull request run gets the deployment's permissions. @default false
+   */
+  readonly pullRequests: boolean;
+}
+
+/**
+ * An Azure DevOps service connection (workload identity federation, manual) that may act as the automation identity.
+ * `issuer` and `subject` are shown by Azure DevOps when the service connection is created.
+ * @see https://learn.microsoft.com/en-us/azure/devops/pipelines/library/connect-to-azure#create-an-azure-resource-manager-service-connection-that-uses-workload-identity-federation
+ */
+export interface AzureDevOpsAutomationConfig {
+  /** Organization name, for the outputs. @default - taken from an `sc://` subject */
+  readonly organization?: string;
+  /** Project name, for the outputs. @default - taken from an `sc://` subject */
+  readonly project?: string;
+  /** Service connection name, for the outputs. @default - taken from an `sc://` subject */
+  readonly serviceConnection?: string;
+  /** `https://vstoken.dev.azure.com/<organization id>` or `https://login.microsoftonline.com/<tenant id>/v2.0`. */
+  readonly issuer: string;
+  /** `sc://<organization>/<project>/<service connection>` or the `/eid1/…` identifier Azure DevOps shows. */
+  readonly subject: string;
+}
+
+/** The automation identity the stack creates in the tenant for pipelines (off when absent). */
+export interface AutomationConfig {
+  /** Display name of the automation app registration. @default "ciam-tenant automation" */
+  readonly displayName: string;
+  /** @default - no GitHub trust */
+  readonly github?: GitHubAutomationConfig;
+  /** @default - no Azure DevOps trust */
+  readonly azureDevOps?: AzureDevOpsAutomationConfig;
+}
+
 /** `protected`: tenant protected and retained on delete; `ephemeral`: a stack that may be destroyed. */
 export type Lifecycle = "protected" | "ephemeral";
 
@@ -290,6 +336,8 @@ export interface StackConfig {
   readonly graph: GraphTuningConfig;
   /** @default "protected" */
   readonly lifecycle: Lifecycle;
+  /** @default - no automation identity */
+  readonly automation?: AutomationConfig;
 }
 
 /** Options of {@link parseStackConfig}. */
@@ -713,6 +761,139 @@ const graphTuningSchema = strict({
   maxConcurrentRequests: int(1, 32).default(DEFAULT_GRAPH_TUNING.maxConcurrentRequests),
 });
 
+// Git ref names (git check-ref-format) without the wildcards Entra's federated credentials cannot match.
+const GITHUB_OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
+const GITHUB_REPO = /^[A-Za-z0-9._-]{1,100}$/;
+
+/**
+ * Branch name rules (git check-ref-format, minus wildcards): Entra matches a federated credential's subject exactly.
+ * @returns what is wrong, or `undefined`
+ * @see https://git-scm.com/docs/git-check-ref-format
+ */
+export function branchNameProblem(v: string): string | undefined {
+  if (v.length === 0 || v.length > 255) return `is ${v.length} characters long`;
+  if (v.startsWith("refs/")) return "starts with refs/ (write the branch name only)";
+  if (/[*?[]/.test(v)) return "contains a wildcard (federated credential subjects are matched exactly)";
+  if (/[\x00-\x20\x7f~^:\\]/.test(v) || v.includes("..") || v.includes("@{") || v === "@") return "contains a character or sequence git does not allow in a ref";
+  if (v.startsWith("/") || v.endsWith("/") || v.includes("//") || v.endsWith(".") || v.endsWith(".lock") || /(^|\/)\./.test(v)) return "is not a valid git branch name";
+  return undefined;
+}
+
+const GITHUB_REPOSITORY_ALLOWED = "owner/name, e.g. contoso/ciam-tenant (owner: letters, digits, -; name: letters, digits, ., _, -)";
+const githubSchema = strict({
+  repository: text(GITHUB_REPOSITORY_ALLOWED, (v) => {
+    const [owner, name, ...rest] = v.split("/");
+    if (rest.length || owner === undefined || name === undefined) return "is not owner/name";
+    if (!GITHUB_OWNER.test(owner)) return `has an invalid owner ${JSON.stringify(owner)}`;
+    if (!GITHUB_REPO.test(name) || name === "." || name === "..") return `has an invalid repository name ${JSON.stringify(name)}`;
+    return undefined;
+  }),
+  branches: list(text("a git branch name such as main or release/1.x, without wildcards", branchNameProblem), "branch names").optional(),
+  environments: list(
+    text("a GitHub environment name: 1-255 characters, no : , * or control characters", (v) =>
+      v.length === 0 || v.length > 255 ? `is ${v.length} characters long` : /[\x00-\x1f:,*]/.test(v) ? "contains :, a comma, * or a control character" : undefined,
+    ),
+    "environment names",
+  ).optional(),
+  pullRequests: bool().default(false),
+}).transform(
+  (g): GitHubAutomationConfig => ({
+    repository: g.repository,
+    // No subject at all would make a credential nobody can use: main unless the config says otherwise.
+    branches: g.branches ?? (g.environments?.length || g.pullRequests ? [] : ["main"]),
+    environments: g.environments ?? [],
+    pullRequests: g.pullRequests,
+  }),
+);
+
+const ADO_ISSUER_ALLOWED = "https://vstoken.dev.azure.com/<organization id GUID> or https://login.microsoftonline.com/<tenant id GUID>/v2.0 (copy it from the service connection)";
+const ADO_SUBJECT_ALLOWED = "sc://<organization>/<project>/<service connection> or the /eid1/... identifier (copy it from the service connection)";
+const GUID_TEXT = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
+const ADO_ISSUER = new RegExp(`^https://(vstoken\\.dev\\.azure\\.com/${GUID_TEXT}|login\\.microsoftonline\\.com/${GUID_TEXT}/v2\\.0)$`);
+const ADO_SUBJECT = /^(sc:\/\/[^/\s]+\/[^/\s]+\/[^/]+|\/eid1\/\S+)$/;
+const adoName = (noun: string) => boundedText(256, 1).describe(noun);
+const azureDevOpsSchema = strict({
+  organization: adoName("organization").optional(),
+  project: adoName("project").optional(),
+  serviceConnection: adoName("serviceConnection").optional(),
+  issuer: text(ADO_ISSUER_ALLOWED, (v) => (ADO_ISSUER.test(v) ? undefined : "is not an Azure DevOps workload identity issuer")),
+  subject: text(ADO_SUBJECT_ALLOWED, (v) => (v.length <= 600 && ADO_SUBJECT.test(v) ? undefined : "is not an Azure DevOps service connection subject")),
+}).transform((a): AzureDevOpsAutomationConfig => {
+  const parts = a.subject.startsWith("sc://") ? a.subject.slice(5).split("/") : [];
+  const organization = a.organization ?? parts[0];
+  const project = a.project ?? parts[1];
+  const serviceConnection = a.serviceConnection ?? (parts.length > 2 ? parts.slice(2).join("/") : undefined);
+  return {
+    ...(organization ? { organization } : {}),
+    ...(project ? { project } : {}),
+    ...(serviceConnection ? { serviceConnection } : {}),
+    issuer: a.issuer,
+    subject: a.subject,
+  };
+});
+
+/** Entra allows at most 20 federated identity credentials per application. */
+export const MAX_FEDERATED_CREDENTIALS = 20;
+
+const automationSchema = strict({
+  displayName: boundedText(120, 1).default("ciam-tenant automation"),
+  github: githubSchema.optional(),
+  azureDevOps: azureDevOpsSchema.optional(),
+})
+  .superRefine(
+    (a, ctx) => {
+      const raw: unknown = a;
+      if (!isRecord(raw)) return;
+      if (raw.github === undefined && raw.azureDevOps === undefined) {
+        report(ctx, [], raw, "trusts no pipeline", "github: {repository, ...} and/or azureDevOps: {issuer, subject}");
+      }
+    },
+    { when: () => true },
+  )
+  .transform((a, ctx): AutomationConfig => {
+    const subjects = automationSubjects(a);
+    if (subjects.length > MAX_FEDERATED_CREDENTIALS) {
+      report(ctx, [], subjects.length, "federated credentials would be needed", `at most ${MAX_FEDERATED_CREDENTIALS} branches + environments + pull requests + Azure DevOps per app`);
+    }
+    const seen = new Set<string>();
+    for (const s of subjects) {
+      if (seen.has(s.subject)) report(ctx, [], s.subject, "is listed twice", "each branch and environment once");
+      seen.add(s.subject);
+    }
+    return { displayName: a.displayName, ...(a.github ? { github: a.github } : {}), ...(a.azureDevOps ? { azureDevOps: a.azureDevOps } : {}) };
+  });
+
+/** GitHub's OIDC token issuer. @see https://docs.github.com/en/actions/security-for-github-actions/security-hardening-your-deployments/about-security-hardening-with-openid-connect */
+export const GITHUB_OIDC_ISSUER = "https://token.actions.githubusercontent.com";
+
+/** One federated identity credential the automation app needs: a short key (names the resource), issuer, subject. */
+export interface FederatedSubject {
+  /** Logical key: `github-branch-main`, `github-env-production`, `github-pull-request`, `azure-devops`. */
+  readonly key: string;
+  readonly issuer: string;
+  readonly subject: string;
+}
+
+/** Every federated credential the automation config asks for, in config order. Pure. */
+export function automationSubjects(a: Pick<AutomationConfig, "github" | "azureDevOps">): FederatedSubject[] {
+  const out: FederatedSubject[] = [];
+  const slug = (v: string) => v.replace(/[^A-Za-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").toLowerCase() || "x";
+  if (a.github) {
+    const repo = `repo:${a.github.repository}`;
+    for (const b of a.github.branches) out.push({ key: `github-branch-${slug(b)}`, issuer: GITHUB_OIDC_ISSUER, subject: `${repo}:ref:refs/heads/${b}` });
+    for (const e of a.github.environments) out.push({ key: `github-env-${slug(e)}`, issuer: GITHUB_OIDC_ISSUER, subject: `${repo}:environment:${e}` });
+    if (a.github.pullRequests) out.push({ key: "github-pull-request", issuer: GITHUB_OIDC_ISSUER, subject: `${repo}:pull_request` });
+  }
+  if (a.azureDevOps) out.push({ key: "azure-devops", issuer: a.azureDevOps.issuer, subject: a.azureDevOps.subject });
+  // Keys name resources: two branches that slug alike (a/b, a-b) get distinct keys, in config order.
+  const used = new Map<string, number>();
+  return out.map((s) => {
+    const n = (used.get(s.key) ?? 0) + 1;
+    used.set(s.key, n);
+    return n === 1 ? s : { ...s, key: `${s.key}-${n}` };
+  });
+}
+
 /**
  * The zod schema of the whole config (keys without namespace). Branding file paths resolve against
  * `opts.projectDir`, which is why the schema is built per call.
@@ -727,6 +908,7 @@ export function stackConfigSchema(opts: ParseStackConfigOptions) {
     endpoints: endpointsSchema.default(PUBLIC_CLOUD_ENDPOINTS),
     graph: graphTuningSchema.default(DEFAULT_GRAPH_TUNING),
     lifecycle: oneOf(["protected", "ephemeral"], "lifecycle").default("protected"),
+    automation: automationSchema.optional(),
   }).transform((c): StackConfig => {
       const customNames = new Set(c.customAttributes.map((a) => a.name));
       return {
@@ -746,6 +928,7 @@ export function stackConfigSchema(opts: ParseStackConfigOptions) {
         endpoints: c.endpoints,
         graph: c.graph,
         lifecycle: c.lifecycle,
+        ...(c.automation ? { automation: c.automation } : {}),
       };
     });
   // Cross-references read the raw input: they must run, and name what the user wrote, even where a part of the
@@ -879,7 +1062,7 @@ function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
  *
  * Reads the branding files it names (to check and hash them); registers nothing.
  *
- * @param raw the config keys without namespace: `{ tenant, apps, userFlows, customAttributes, branding, endpoints, graph, lifecycle }`
+ * @param raw the config keys without namespace: `{ tenant, apps, userFlows, customAttributes, branding, endpoints, graph, lifecycle, automation }`
  * @param opts `projectDir` resolves relative branding file paths
  * @throws ConfigValidationError listing every problem, each as `<path>: <message>`
  * @see https://learn.microsoft.com/en-us/entra/external-id/customers/overview-customers-ciam
@@ -891,7 +1074,7 @@ export function parseStackConfig(raw: Record<string, unknown>, opts: ParseStackC
 }
 
 /** Keys read as structured (JSON) config. */
-const STRUCTURED_KEYS = ["tenant", "apps", "customAttributes", "userFlows", "branding", "endpoints", "graph"] as const;
+const STRUCTURED_KEYS = ["tenant", "apps", "customAttributes", "userFlows", "branding", "endpoints", "graph", "automation"] as const;
 
 /**
  * Reads the `ciam-tenant` namespace of the current stack and validates it with {@link parseStackConfig}, resolving

@@ -18,7 +18,9 @@
 import type { Client } from "@microsoft/microsoft-graph-client";
 import { credentialFor } from "./credentials";
 import { graphScope, resolveConnection, type GraphApiVersion, type GraphConnection, type ResolvedConnection } from "./connection";
-import { GraphAuthError, GraphRequestError } from "./errors";
+import { decodeClaims, forbiddenHint, tenantProblem } from "./diagnosis";
+import { GraphAuthError, GraphIdentityError, GraphRequestError } from "./errors";
+import { IdentityConfigurationError, selectIdentity } from "./identity";
 
 export interface RequestOptions {
   /** API version for this call; defaults to the connection's. */
@@ -134,11 +136,13 @@ async function sendWithRetries(
   const lagDeadline = started + conn.replicationWaitSeconds * 1000;
   const limiter = tenantLimiter(conn);
   for (let attempt = 1; ; attempt++) {
+    // The token first, outside the slot: a wrong identity fails here, before anything is sent.
+    const accessToken = await accessTokenFor(conn);
     await limiter.acquire();
     let res: Response;
     let retryAfterMs: number | undefined;
     try {
-      res = await sendOnce(conn, method, path, body, opts, contentType);
+      res = await sendOnce(conn, accessToken, method, path, body, opts, contentType);
       retryAfterMs = parseRetryAfter(res.headers.get("retry-after"));
       // Pause the whole tenant before giving the slot to the next queued call, or it would go out regardless.
       if (RETRYABLE_STATUSES.includes(res.status) && retryAfterMs !== undefined) limiter.pauseFor(retryAfterMs);
@@ -147,7 +151,7 @@ async function sendWithRetries(
     }
     if (res.ok) return res;
 
-    const err = await toGraphError(res, method, path, attempt);
+    const err = await toGraphError(res, method, path, attempt, res.status === 403 ? accessToken : undefined);
     let deadline: number | undefined;
     if (RETRYABLE_STATUSES.includes(res.status)) {
       deadline = throttleDeadline;
@@ -171,6 +175,7 @@ async function sendWithRetries(
 
 async function sendOnce(
   conn: ResolvedConnection,
+  accessToken: string,
   method: HttpMethod,
   path: string,
   body: unknown,
@@ -178,7 +183,6 @@ async function sendOnce(
   contentType: string | undefined,
 ): Promise<Response> {
   const graph: typeof import("@microsoft/microsoft-graph-client") = require("@microsoft/microsoft-graph-client");
-  const accessToken = await tokenFor(conn);
   let request = sdkClient(conn, accessToken).api(path).version(opts.version ?? conn.apiVersion).responseType(graph.ResponseType.RAW);
   for (const [name, value] of Object.entries(opts.headers ?? {})) request = request.header(name, value);
   if (contentType) request = request.header("Content-Type", contentType);
@@ -198,17 +202,27 @@ async function sendOnce(
 }
 
 /**
- * A token for the tenant, obtained before the request so that every credential failure (wrong tenant, expired
- * login, wrong secret, unreachable authority) surfaces as one GraphAuthError. The credential caches tokens.
+ * A Graph token for the connection's tenant, obtained before the request so that every credential failure (wrong
+ * tenant, expired login, wrong secret, unreachable authority) surfaces as one GraphAuthError, and checked against the
+ * tenant: a token issued for another tenant (a home-tenant identity) is refused here, before any call is sent, with
+ * the fix — Graph would only answer 401. Contradictory credential variables are a GraphIdentityError. The credential
+ * caches tokens.
  */
-async function tokenFor(conn: ResolvedConnection): Promise<string> {
+export async function accessTokenFor(conn: ResolvedConnection): Promise<string> {
+  let token: string;
+  let environmentTenantId: string | undefined;
   try {
-    const token = await credentialFor(conn).getToken(graphScope(conn.graphEndpoint));
-    if (!token?.token) throw new Error("the credential returned no token");
-    return token.token;
+    environmentTenantId = selectIdentity(process.env).environmentTenantId;
+    const t = await credentialFor(conn).getToken(graphScope(conn.graphEndpoint));
+    if (!t?.token) throw new Error("the credential returned no token");
+    token = t.token;
   } catch (e) {
+    if (e instanceof IdentityConfigurationError) throw new GraphIdentityError(e.message);
     throw new GraphAuthError(conn.tenantId, conn.authorityHost, e);
   }
+  const problem = tenantProblem(decodeClaims(token), conn.tenantId, environmentTenantId);
+  if (problem) throw new GraphIdentityError(problem);
+  return token;
 }
 
 /** A Graph SDK client for the connection that sends the given token. */
@@ -230,7 +244,7 @@ function sdkClient(conn: ResolvedConnection, accessToken: string): Client {
   });
 }
 
-async function toGraphError(res: Response, method: string, path: string, attempts: number): Promise<GraphRequestError> {
+async function toGraphError(res: Response, method: string, path: string, attempts: number, forbiddenToken?: string): Promise<GraphRequestError> {
   const text = await res.text().catch(() => "");
   let code = `HTTP${res.status}`;
   let message = text.slice(0, 500) || res.statusText || "no response body";
@@ -249,7 +263,8 @@ async function toGraphError(res: Response, method: string, path: string, attempt
   } catch {
     // Not JSON: keep the raw text (Graph gateways answer some 5xx in HTML).
   }
-  return new GraphRequestError({ method, path: stripQuery(path), status: res.status, code, graphMessage: message, requestId, attempts, detailCodes });
+  const hint = forbiddenToken === undefined ? undefined : forbiddenHint(method, stripQuery(path), decodeClaims(forbiddenToken));
+  return new GraphRequestError({ method, path: stripQuery(path), status: res.status, code, graphMessage: message, requestId, attempts, detailCodes, hint });
 }
 
 /** The JSON body of a successful response; `undefined` for 204 or an empty body. */

@@ -15,6 +15,8 @@ export interface GraphErrorDetails {
   readonly gaveUp?: string;
   /** Graph's `error.details[]` codes, e.g. `NoBackingApplicationObject`. */
   readonly detailCodes?: readonly string[];
+  /** What to do about it (403: the permission the call needs and how to grant it). */
+  readonly hint?: string;
 }
 
 /**
@@ -45,7 +47,8 @@ export class GraphRequestError extends Error {
       d.attempts > 1 ? `${d.attempts} attempts` : undefined,
       d.gaveUp,
     ].filter(Boolean);
-    const message = `Graph ${d.method} ${d.path} failed: ${d.status} ${d.code}: ${d.graphMessage} (${extra.join("; ")})`;
+    const message =
+      `Graph ${d.method} ${d.path} failed: ${d.status} ${d.code}: ${d.graphMessage} (${extra.join("; ")})` + (d.hint ? `. ${d.hint}` : "");
     super(message);
     this.name = "GraphRequestError";
     repairError(this, GraphRequestError, message);
@@ -86,4 +89,16 @@ export function isNotFound(e: unknown): boolean {
 /** 409, or the directory's duplicate-key code on a 400. */
 export function isConflict(e: unknown): boolean {
   return isGraphError(e) && (e.status === 409 || e.code === "Request_MultipleObjectsWithSameKeyValue");
+}
+
+/**
+ * The identity the run would act as cannot do what the stack needs (token for another tenant, missing Graph
+ * permission, contradictory credential variables). Raised before the call it is about is sent.
+ */
+export class GraphIdentityError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "GraphIdentityError";
+    repairError(this, GraphIdentityError, message);
+  }
 }

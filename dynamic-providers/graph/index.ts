@@ -1,5 +1,8 @@
 /** The Graph layer: the only way the dynamic providers reach Microsoft Graph. */
-export { graphClient, parseRetryAfter, backoff, type GraphClient, type RequestOptions, type BinaryContent } from "./client";
+export { graphClient, accessTokenFor, parseRetryAfter, backoff, type GraphClient, type RequestOptions, type BinaryContent } from "./client";
 export { resolveConnection, graphScope, PUBLIC_CLOUD, type GraphConnection, type GraphApiVersion, type ResolvedConnection } from "./connection";
-export { credentialKind } from "./credentials";
-export { GraphRequestError, GraphAuthError, isGraphError, isNotFound, isConflict, repairError } from "./errors";
+export { credentialFor, gitHubActionsAssertion, type CredentialTarget } from "./credentials";
+export { selectIdentity, azureadSelection, identityDisagreement, describeSelection, IdentityConfigurationError, type IdentitySelection, type CredentialKind } from "./identity";
+export { GRAPH_OPERATIONS, operationFor, requiredApplicationPermissions, deniedOperations, type GraphOperation, type StackFeature, type StackFeatures } from "./permissions";
+export { decodeClaims, isAppOnly, tenantProblem, missingPermissionsProblem, forbiddenHint, type TokenClaims } from "./diagnosis";
+export { GraphRequestError, GraphAuthError, GraphIdentityError, isGraphError, isNotFound, isConflict, repairError } from "./errors";

@@ -54,11 +54,41 @@ export interface InvokeRecord {
 }
 
 /** Resource types the mocks answer; anything else fails the registration (and so the test). */
-const COMPONENT_TYPES = new Set(["ciam-tenant:index:Tenant", "ciam-tenant:index:SpaApplication", "ciam-tenant:index:SignInExperience"]);
+const COMPONENT_TYPES = new Set([
+  "ciam-tenant:index:Tenant",
+  "ciam-tenant:index:SpaApplication",
+  "ciam-tenant:index:SignInExperience",
+  "ciam-tenant:index:AutomationIdentity",
+]);
+
+/**
+ * App roles of the mocked Microsoft Graph service principal, by value. The ids are fakes derived from the name: a
+ * component that used hard-coded ids instead of the service principal's `appRoleIds` would not match them.
+ */
+export const GRAPH_APP_ROLE_IDS: Readonly<Record<string, string>> = Object.fromEntries(
+  [
+    "AppRoleAssignment.ReadWrite.All",
+    "Application.Read.All",
+    "Application.ReadWrite.All",
+    "Application.ReadWrite.OwnedBy",
+    "DelegatedPermissionGrant.ReadWrite.All",
+    "Directory.Read.All",
+    "Directory.ReadWrite.All",
+    "EventListener.Read.All",
+    "EventListener.ReadWrite.All",
+    "IdentityUserFlow.Read.All",
+    "IdentityUserFlow.ReadWrite.All",
+    "Organization.Read.All",
+    "Organization.ReadWrite.All",
+    "OrganizationalBranding.Read.All",
+    "OrganizationalBranding.ReadWrite.All",
+    "User.Read.All",
+  ].map((p) => [p, fakeId("role", p)]),
+);
 
 /** The Graph-backed dynamic resources (`super(..., "graph", "<Type>")`). */
 export const DYNAMIC_TYPES = new Set(
-  ["UserFlowAttribute", "UserFlow", "UserFlowAppLink", "DefaultBranding", "BrandingLocalization", "BrandingAsset"].map((t) => `pulumi-nodejs:dynamic/graph:${t}`),
+  ["UserFlowAttribute", "UserFlow", "UserFlowAppLink", "DefaultBranding", "BrandingLocalization", "BrandingAsset", "IdentityCheck"].map((t) => `pulumi-nodejs:dynamic/graph:${t}`),
 );
 
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -98,6 +128,10 @@ function mockState(type: string, name: string, inputs: Record<string, any>, tena
       return { id: `/servicePrincipals/${fakeId("sp", name)}`, state: { ...inputs, objectId: fakeId("sp", name) } };
     case "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant":
       return { id: `/oauth2PermissionGrants/${fakeId("grant", name)}`, state: inputs };
+    case "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential":
+      return { id: `${inputs.applicationId}/federatedIdentityCredential/${fakeId("fic", name)}`, state: { ...inputs, credentialId: fakeId("fic", name) } };
+    case "azuread:index/appRoleAssignment:AppRoleAssignment":
+      return { id: `/servicePrincipals/${inputs.resourceObjectId}/appRoleAssignedTo/${fakeId("assignment", name)}`, state: inputs };
   }
   if (DYNAMIC_TYPES.has(type)) {
     const { __provider: _provider, ...rest } = inputs;
@@ -147,7 +181,7 @@ export async function installMocks(opts: MockOptions = {}): Promise<Harness> {
       call: (args) => {
         invokes.push({ token: args.token, inputs: args.inputs, provider: args.provider ?? "" });
         if (args.token === "azuread:index/getServicePrincipal:getServicePrincipal" && args.inputs.clientId === MS_GRAPH_APP_ID) {
-          return { clientId: MS_GRAPH_APP_ID, objectId: GRAPH_SP_OBJECT_ID, displayName: "Microsoft Graph", id: GRAPH_SP_OBJECT_ID };
+          return { clientId: MS_GRAPH_APP_ID, objectId: GRAPH_SP_OBJECT_ID, displayName: "Microsoft Graph", id: GRAPH_SP_OBJECT_ID, appRoleIds: GRAPH_APP_ROLE_IDS };
         }
         throw new Error(`unexpected invoke: ${args.token} ${JSON.stringify(args.inputs)}`);
       },

@@ -12,7 +12,7 @@ describe("naming", () => {
   });
 
   test("GIVEN a tenant component name WHEN naming its children THEN they are prefixed with it", () => {
-    expect(tenantChildNames("ciam")).toEqual({ resourceGroup: "ciam-rg", directory: "ciam-tenant", azureadProvider: "ciam-azuread" });
+    expect(tenantChildNames("ciam")).toEqual({ resourceGroup: "ciam-rg", directory: "ciam-tenant", azureadProvider: "ciam-azuread", identityCheck: "ciam-identity-check" });
   });
 
   test("GIVEN an app component name WHEN naming its children THEN they are <name>-app, <name>-sp and <name>-consent", () => {

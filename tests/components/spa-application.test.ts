@@ -48,6 +48,7 @@ describe("SpaApplication", () => {
       "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant",
       "ciam-tenant:index:SpaApplication",
       "ciam-tenant:index:Tenant",
+      "pulumi-nodejs:dynamic/graph:IdentityCheck",
       "pulumi:providers:azuread",
     ]);
     const component = h.byName("spa");
@@ -112,7 +113,7 @@ describe("SpaApplication", () => {
 
   test("GIVEN only an existing app WHEN constructed THEN no application, service principal, grant, provider or invoke exists", async () => {
     const { h, apps } = await build(existing);
-    expect(types(h)).toEqual(["ciam-tenant:index:SpaApplication", "ciam-tenant:index:Tenant"]);
+    expect(types(h)).toEqual(["ciam-tenant:index:SpaApplication", "ciam-tenant:index:Tenant", "pulumi-nodejs:dynamic/graph:IdentityCheck"]);
     expect(h.invokes).toEqual([]);
     const app = apps[0]!;
     expect(app.servicePrincipal).toBeUndefined();

@@ -59,7 +59,7 @@ describe("CiamTenant", () => {
     await promiseOf(tenant.graphConnection);
     await h.settle();
 
-    expect(types(h)).toEqual(["azure-native:azureactivedirectory:CIAMTenant", "azure-native:resources:ResourceGroup", "ciam-tenant:index:Tenant"]);
+    expect(types(h)).toEqual(["azure-native:azureactivedirectory:CIAMTenant", "azure-native:resources:ResourceGroup", "ciam-tenant:index:Tenant", "pulumi-nodejs:dynamic/graph:IdentityCheck"]);
     const component = h.byName("ciam");
     const rg = h.byName("ciam-rg");
     const dir = h.byName("ciam-tenant");
@@ -117,7 +117,7 @@ describe("CiamTenant", () => {
     const { h, tenant } = await build(createArgs({}, false));
     await promiseOf(tenant.tenantId);
     await h.settle();
-    expect(types(h)).toEqual(["azure-native:azureactivedirectory:CIAMTenant", "ciam-tenant:index:Tenant"]);
+    expect(types(h)).toEqual(["azure-native:azureactivedirectory:CIAMTenant", "ciam-tenant:index:Tenant", "pulumi-nodejs:dynamic/graph:IdentityCheck"]);
     expect(h.byName("ciam-tenant").inputs.resourceGroupName).toBe("rg-ciam-dev");
   });
 
@@ -128,12 +128,13 @@ describe("CiamTenant", () => {
     expect(await promiseOf(tenant.domainName)).toBe("contosociam.onmicrosoft.com");
     expect((await promiseOf(tenant.graphConnection)).tenantId).toBe("abcdefab-1234-5678-9abc-def012345678");
     await h.settle();
-    expect(types(h)).toEqual(["ciam-tenant:index:Tenant"]);
+    expect(types(h)).toEqual(["ciam-tenant:index:Tenant", "pulumi-nodejs:dynamic/graph:IdentityCheck"]);
     expect(h.invokes).toEqual([]);
   });
 
   test("GIVEN a tenant WHEN azureadProvider() and the Graph SP lookup are used twice THEN one provider (tenantId only, parented) and one invoke through it", async () => {
-    process.env.ARM_CLIENT_SECRET = "planted-secret-arm";
+    // A pipeline-like identity under the azuread provider's own names (the Graph layer reads them too).
+    Object.assign(process.env, { ARM_CLIENT_ID: "0a0b0c0d-1111-4222-8333-444455556666", ARM_CLIENT_SECRET: "planted-secret-arm" });
     try {
       const { h, tenant } = await build(existingArgs);
       expect(tenant.azureadProvider()).toBe(tenant.azureadProvider());
@@ -158,6 +159,7 @@ describe("CiamTenant", () => {
       ]);
     } finally {
       delete process.env.ARM_CLIENT_SECRET;
+      delete process.env.ARM_CLIENT_ID;
     }
   });
 
@@ -188,3 +190,42 @@ describe("azureadEnvironment", () => {
   });
 });
 
+
+describe("CiamTenant identity check", () => {
+  test("GIVEN features WHEN constructed THEN one identity check gets the tenant's connection and those features, and the azuread provider and the Graph connection depend on it", async () => {
+    const features = { apps: true, customAttributes: false, userFlows: true, branding: false };
+    const { h, tenant } = await build({ ...existingArgs, features });
+    tenant.azureadProvider();
+    const connection = await promiseOf(tenant.graphConnection);
+    await h.settle();
+    const check = h.byName("ciam-identity-check");
+    expect(check.type).toBe("pulumi-nodejs:dynamic/graph:IdentityCheck");
+    expect(check.parent).toBe(h.byName("ciam").urn);
+    const { __provider: _p, ...inputs } = check.inputs;
+    expect(inputs).toEqual({ connection, features });
+    expect(connection.tenantId).toBe("abcdefab-1234-5678-9abc-def012345678");
+    expect(h.byName("ciam-azuread").dependencies).toContain(check.urn);
+  });
+
+  test("GIVEN no features WHEN constructed THEN the check requires none (only the token's tenant is checked)", async () => {
+    const { h } = await build(existingArgs);
+    await h.settle();
+    expect(h.byName("ciam-identity-check").inputs.features).toEqual({ apps: false, customAttributes: false, userFlows: false, branding: false });
+  });
+
+  test("GIVEN AZURE_CLIENT_ID for GitHub OIDC but no ARM_* WHEN the azuread provider is requested THEN the program stops, naming the ARM_* variables, and registers no provider", async () => {
+    Object.assign(process.env, {
+      AZURE_CLIENT_ID: "0a0b0c0d-1111-4222-8333-444455556666",
+      ACTIONS_ID_TOKEN_REQUEST_URL: "https://example.invalid/token?x=1",
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: "t",
+    });
+    try {
+      const { h, tenant } = await build(existingArgs);
+      expect(() => tenant.azureadProvider()).toThrow("set ARM_CLIENT_ID=0a0b0c0d-1111-4222-8333-444455556666 and ARM_USE_OIDC=true");
+      await h.settle();
+      expect(h.byType("pulumi:providers:azuread")).toEqual([]);
+    } finally {
+      for (const k of ["AZURE_CLIENT_ID", "ACTIONS_ID_TOKEN_REQUEST_URL", "ACTIONS_ID_TOKEN_REQUEST_TOKEN"]) delete process.env[k];
+    }
+  });
+});

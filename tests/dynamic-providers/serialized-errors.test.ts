@@ -6,7 +6,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import Module from "node:module";
-import { GraphAuthError, GraphRequestError } from "../../dynamic-providers/graph";
+import { GraphAuthError, GraphIdentityError, GraphRequestError, IdentityConfigurationError } from "../../dynamic-providers/graph";
+import { identityCheckProvider } from "../../dynamic-providers/identity-check";
 import { PartialCreateError } from "../../dynamic-providers/provider-kit";
 
 /** Loads code the way the dynamic-provider host does: as a plain Node module, outside jest's sandbox. */
@@ -51,5 +52,23 @@ describe("errors thrown by serialized providers keep their text", () => {
     expect(error.message).toBe("created flow-1 but could not finish configuring it: PATCH failed");
     expect(error.id).toBe("flow-1");
     expect(error.properties).toEqual({ a: 1 });
+  });
+
+  test("GIVEN a wrong identity WHEN the serialized GraphIdentityError and IdentityConfigurationError are built THEN their messages survive", async () => {
+    const identity = await runSerialized(() => new GraphIdentityError("token for tenant A, stack's tenant is B"));
+    expect(identity).toBeInstanceOf(RealmError);
+    expect(identity.message).toBe("token for tenant A, stack's tenant is B");
+    const config = await runSerialized(() => new IdentityConfigurationError("AZURE_CLIENT_ID and ARM_CLIENT_ID differ"));
+    expect(config).toBeInstanceOf(RealmError);
+    expect(`${config}`).toBe("IdentityConfigurationError: AZURE_CLIENT_ID and ARM_CLIENT_ID differ");
+  });
+
+  test("GIVEN the identity check provider WHEN serialized and given invalid features THEN its check reports the failure without any call", async () => {
+    const provider = await runSerialized(() => identityCheckProvider);
+    const connection = { tenantId: "11111111-2222-4333-8444-555555555555", graphEndpoint: "https://graph.microsoft.com", authorityHost: "https://login.microsoftonline.com", apiVersion: "beta" as const };
+    const result = await provider.check!({} as never, { connection, features: { apps: "yes" } as never });
+    expect(result.failures).toEqual([
+      { property: "features", reason: expect.stringContaining("an object with the booleans apps, customAttributes, userFlows, branding is required") },
+    ]);
   });
 });

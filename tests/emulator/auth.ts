@@ -15,6 +15,16 @@ export interface LoginResponse {
 
 const b64 = (o: object): string => Buffer.from(JSON.stringify(o)).toString("base64url");
 
+/** The `roles` of issued tokens unless `options.appRoles` says otherwise: everything the stack may call. */
+export const DEFAULT_APP_ROLES: readonly string[] = [
+  "EventListener.ReadWrite.All",
+  "IdentityUserFlow.ReadWrite.All",
+  "OrganizationalBranding.ReadWrite.All",
+  "Application.ReadWrite.All",
+  "DelegatedPermissionGrant.ReadWrite.All",
+  "IdentityProvider.Read.All",
+];
+
 export class TokenAuthority {
   private readonly key = randomBytes(32);
   constructor(
@@ -34,25 +44,22 @@ export class TokenAuthority {
       exp: now + lifetimeSeconds,
       appid: this.options.clientId,
       azp: this.options.clientId,
-      tid: this.options.tenantId,
+      tid: this.options.tokenTenantId ?? this.options.tenantId,
       oid: randomUUID(),
       sub: randomUUID(),
-      roles: [
-        "EventListener.ReadWrite.All",
-        "IdentityUserFlow.ReadWrite.All",
-        "OrganizationalBranding.ReadWrite.All",
-        "Application.ReadWrite.All",
-        "DelegatedPermissionGrant.ReadWrite.All",
-        "IdentityProvider.Read.All",
-      ],
+      idtyp: "app",
+      roles: [...this.options.appRoles],
       ver: "1.0",
     });
     const sig = createHmac("sha256", this.key).update(`${header}.${payload}`).digest("base64url");
     return `${header}.${payload}.${sig}`;
   }
 
-  /** Throws 401 InvalidAuthenticationToken unless `authorization` carries a valid token this emulator issued. */
-  verify(authorization: string | undefined): void {
+  /**
+   * Throws 401 InvalidAuthenticationToken unless `authorization` carries a valid token this emulator issued;
+   * returns its `roles`.
+   */
+  verify(authorization: string | undefined): string[] {
     const fail = (message: string): GraphHttpError =>
       new GraphHttpError(401, "InvalidAuthenticationToken", message, undefined, {
         "WWW-Authenticate": `Bearer realm="", authorization_uri="${this.origin()}/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`,
@@ -65,7 +72,7 @@ export class TokenAuthority {
     const expected = createHmac("sha256", this.key).update(`${parts[0]}.${parts[1]}`).digest();
     const given = Buffer.from(parts[2], "base64url");
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw fail("Access token validation failure. Invalid signature.");
-    let payload: { aud?: string; tid?: string; exp?: number };
+    let payload: { aud?: string; tid?: string; exp?: number; roles?: string[] };
     try {
       payload = JSON.parse(Buffer.from(parts[1], "base64url").toString("utf8")) as typeof payload;
     } catch {
@@ -74,6 +81,7 @@ export class TokenAuthority {
     if (payload.tid !== this.options.tenantId) throw fail("Access token validation failure. Invalid tenant.");
     if (payload.aud !== this.origin()) throw fail("Access token validation failure. Invalid audience.");
     if (typeof payload.exp !== "number" || payload.exp * 1000 < Date.now()) throw fail("Lifetime validation failed, the token is expired.");
+    return Array.isArray(payload.roles) ? payload.roles : [];
   }
 
   /** Is `tenant` (GUID or `<subdomain>.onmicrosoft.com`) the emulated tenant? */

@@ -9,7 +9,8 @@ import { readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer, Server } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
-import { TokenAuthority } from "./auth";
+import { DEFAULT_APP_ROLES, TokenAuthority } from "./auth";
+import { rolesAllow } from "./permissions";
 import { GraphRequestContext, GraphResponse, splitPath } from "./context";
 import { errorEnvelope, GraphHttpError } from "./errors";
 import { routeGraph } from "./graph/router";
@@ -29,6 +30,8 @@ export * from "./types";
 export { EmulatorStore, STREAM_NAMES } from "./store";
 export type { BrandingSnapshot, StoreCounts, StreamName } from "./store";
 export { GRAPH_APP_ID, GRAPH_SCOPES, BUILT_IN_ATTRIBUTES, BUILT_IN_IDPS } from "./seed";
+export { DEFAULT_APP_ROLES } from "./auth";
+export { documentedPermissions } from "./permissions";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ensureTestCertificates } = require("../support/test-certs") as {
@@ -85,6 +88,9 @@ export function defaultOptions(overrides: Partial<EmulatorOptions> = {}): Emulat
     deleteDefaultWithLocalizations: "refused",
     streamDelete: "unsupported",
     localizationReads: "null",
+    appRoles: [...DEFAULT_APP_ROLES],
+    enforceAppRoles: false,
+    tokenTenantId: undefined,
     ...overrides,
   };
 }
@@ -206,7 +212,11 @@ export async function startEmulator(overrides: Partial<EmulatorOptions> = {}): P
       return;
     }
     try {
-      tokens.verify(headers.authorization);
+      const roles = tokens.verify(headers.authorization);
+      if (options.enforceAppRoles && !rolesAllow(roles, method, path)) {
+        // Graph's answer to an app token without an accepted application permission.
+        throw new GraphHttpError(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+      }
       const rule = faultRules.find(
         (r) => r.times > 0 && (!r.method || r.method.toUpperCase() === method) && (!r.path || r.path.test(path)),
       );

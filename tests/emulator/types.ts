@@ -125,6 +125,19 @@ export interface EmulatorOptions {
   streamDelete: "supported" | "unsupported";
   /** What GET of a localization shows for strings it did not set (reference §4.6: inheritance [verified], read shape [inferred]). @default "null" */
   localizationReads: "null" | "inherited";
+
+  /** Application permissions (`roles` claim) of the tokens the token endpoint issues. @default DEFAULT_APP_ROLES (auth.ts) */
+  appRoles: string[];
+  /**
+   * Check `roles` per endpoint against the documented permissions (permissions.ts); a token without an accepted one
+   * gets 403 Authorization_RequestDenied. @default false (every token may do everything)
+   */
+  enforceAppRoles: boolean;
+  /**
+   * `tid` claim of issued tokens. Another tenant's id simulates a credential that hands back a token of another
+   * tenant (a home-tenant managed identity); Graph answers such a token 401. @default undefined (the emulated tenant)
+   */
+  tokenTenantId: string | undefined;
 }
 
 export interface AddedApplication {

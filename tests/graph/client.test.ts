@@ -4,7 +4,7 @@
  * Not proven here: the behaviour of the real Graph service (see the emulator's switches for what is inferred).
  */
 import { startEmulator, type Emulator } from "../emulator";
-import { credentialKind, graphClient, GraphAuthError, GraphRequestError, parseRetryAfter, backoff, type GraphConnection } from "../../dynamic-providers/graph";
+import { graphClient, GraphAuthError, GraphRequestError, parseRetryAfter, backoff, type GraphConnection } from "../../dynamic-providers/graph";
 
 let emu: Emulator;
 let conn: GraphConnection;
@@ -67,14 +67,6 @@ describe("authentication", () => {
     expect(error).toBeInstanceOf(GraphAuthError);
     expect((error as Error).message).toContain(`Could not get a Microsoft Graph token for tenant ${emu.tenantId} from https://localhost:1`);
     expect(graphCalls()).toHaveLength(0);
-  });
-
-  test("GIVEN environment variables WHEN choosing a credential THEN an app in the tenant wins over the developer's login", () => {
-    expect(credentialKind({ AZURE_CLIENT_ID: "a", AZURE_CLIENT_SECRET: "s" })).toBe("clientSecret");
-    expect(credentialKind({ AZURE_CLIENT_ID: "a", AZURE_CLIENT_CERTIFICATE_PATH: "/c.pem" })).toBe("clientCertificate");
-    expect(credentialKind({ AZURE_CLIENT_ID: "a", AZURE_FEDERATED_TOKEN_FILE: "/t" })).toBe("workloadIdentity");
-    expect(credentialKind({ AZURE_CLIENT_SECRET: "s" })).toBe("default");
-    expect(credentialKind({})).toBe("default");
   });
 });
 

@@ -13,9 +13,13 @@ import { DYNAMIC_TYPES, GRAPH_SP_OBJECT_ID, Harness, MS_GRAPH_APP_ID, Registrati
 
 const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 const NS = "ciam-tenant";
+// A coherent pipeline identity (the Graph layer and the azuread provider must agree, or the program refuses to run):
+// the same app and secret under both names, plus a literal OIDC token.
 const PLANTED = {
-  AZURE_CLIENT_SECRET: "planted-secret-azure-7f3a",
-  ARM_CLIENT_SECRET: "planted-secret-arm-91c2",
+  AZURE_CLIENT_ID: "0a0b0c0d-1111-4222-8333-444455556666",
+  ARM_CLIENT_ID: "0a0b0c0d-1111-4222-8333-444455556666",
+  AZURE_CLIENT_SECRET: "planted-secret-7f3a",
+  ARM_CLIENT_SECRET: "planted-secret-7f3a",
   ARM_OIDC_TOKEN: "planted-secret-oidc-5d0e",
 };
 
@@ -32,7 +36,7 @@ function toPulumiConfig(config: Record<string, unknown>): Record<string, string>
 
 interface Program {
   h: Harness;
-  outputs: { tenantId: unknown; domainName: unknown; authority: unknown; apps: Record<string, any>; userFlowIds: unknown };
+  outputs: { tenantId: unknown; domainName: unknown; authority: unknown; apps: Record<string, any>; userFlowIds: unknown; automation: any };
 }
 
 async function runProgram(config: Record<string, unknown>, mockOptions: MockOptions = {}): Promise<Program> {
@@ -46,6 +50,7 @@ async function runProgram(config: Record<string, unknown>, mockOptions: MockOpti
     authority: await promiseOf(program.authority),
     apps: await promiseOf(program.apps),
     userFlowIds: await promiseOf(program.userFlowIds),
+    automation: program.automation === undefined ? undefined : await promiseOf(program.automation),
   };
   await h.settle();
   return { h, outputs };
@@ -69,6 +74,7 @@ const QUICKSTART_GRAPH: [string, string, string][] = (
     ["azure-native:resources:ResourceGroup", "ciam-rg", "ciam"],
     ["azure-native:azureactivedirectory:CIAMTenant", "ciam-tenant", "ciam"],
     ["pulumi:providers:azuread", "ciam-azuread", "ciam"],
+    [dyn("IdentityCheck"), "ciam-identity-check", "ciam"],
     ["ciam-tenant:index:SpaApplication", "spa", ""],
     [APP, "spa-app", "spa"],
     [SP, "spa-sp", "spa"],
@@ -211,7 +217,7 @@ describe("program (index.ts) on the quickstart stack Pulumi.dev.yaml", () => {
 
   test("GIVEN secrets planted in the environment WHEN dynamic resources serialize their providers THEN each __provider is a non-empty string capturing no secret and no input anywhere holds a planted value", () => {
     const dynamic = run.h.registrations.filter((r) => DYNAMIC_TYPES.has(r.type));
-    expect(dynamic).toHaveLength(7);
+    expect(dynamic).toHaveLength(8);
     for (const r of dynamic) {
       expect(typeof r.inputs.__provider).toBe("string");
       expect(r.inputs.__provider.length).toBeGreaterThan(100);
@@ -243,6 +249,45 @@ describe("program (index.ts) on the quickstart stack Pulumi.dev.yaml", () => {
 });
 
 describe("program (index.ts) on variants of the quickstart", () => {
+  test("GIVEN the quickstart without automation WHEN the program runs THEN no automation identity exists and no app has owners", async () => {
+    const { h, outputs } = await runProgram(devStackConfig());
+    expect(outputs.automation).toBeUndefined();
+    expect(h.byName("spa-app").inputs).not.toHaveProperty("owners");
+    expect(h.byName("spa-sp").inputs).not.toHaveProperty("owners");
+  });
+
+  test("GIVEN automation for a GitHub repository WHEN the program runs THEN the identity gets the quickstart's permissions, owns the SPA and is exported", async () => {
+    const { h, outputs } = await runProgram({ ...devStackConfig(), automation: { github: { repository: "contoso/ciam-tenant" } } });
+    const ROLE = "azuread:index/appRoleAssignment:AppRoleAssignment";
+    expect(graphOf(h).filter(([t]) => t !== ROLE)).toEqual(
+      [
+        ...QUICKSTART_GRAPH,
+        ["ciam-tenant:index:AutomationIdentity", "ciam-automation", ""],
+        [APP, "ciam-automation-app", "ciam-automation"],
+        [SP, "ciam-automation-sp", "ciam-automation"],
+        ["azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential", "ciam-automation-fic-github-branch-main", "ciam-automation"],
+      ].sort((a, b) => (a[1] + a[0]).localeCompare(b[1] + b[0])),
+    );
+    // The quickstart registers an app, one flow and branding (no custom attribute): exactly these four permissions.
+    expect(outputs.automation.permissions).toEqual([
+      "Application.ReadWrite.OwnedBy",
+      "DelegatedPermissionGrant.ReadWrite.All",
+      "EventListener.ReadWrite.All",
+      "OrganizationalBranding.ReadWrite.All",
+    ]);
+    expect(h.byType(ROLE).map((r) => r.name).sort()).toEqual(outputs.automation.permissions.map((p: string) => `ciam-automation-role-${p}`));
+    const automationSp = fakeId("sp", "ciam-automation-sp");
+    expect(h.byName("spa-app").inputs.owners).toEqual([automationSp]);
+    expect(h.byName("spa-sp").inputs.owners).toEqual([automationSp]);
+    const clientId = fakeId("client", "ciam-automation-app");
+    expect(outputs.automation).toMatchObject({
+      clientId,
+      tenantId: TENANT_ID,
+      pipelineVariables: { github: { AZURE_CLIENT_ID: clientId, AZURE_TENANT_ID: TENANT_ID } },
+    });
+    expect(outputs.automation.pipelineVariables).not.toHaveProperty("azureDevOps");
+  });
+
   test("GIVEN lifecycle ephemeral WHEN the program runs THEN nothing is protected or retained", async () => {
     const { h } = await runProgram({ ...devStackConfig(), lifecycle: "ephemeral" });
     expect(graphOf(h)).toEqual(QUICKSTART_GRAPH);
@@ -266,8 +311,10 @@ describe("program (index.ts) on variants of the quickstart", () => {
     expect(h.invokes).toEqual([]);
     const link = h.byName("sign-in-link-signup-signin-spa");
     expect(link.inputs.appId).toBe(clientId);
-    // The flow, and the tenant through the Graph connection; no service principal.
-    expect([...link.dependencies].sort()).toEqual([h.byName("ciam-tenant").urn, h.byName("sign-in-flow-signup-signin").urn].sort());
+    // The flow, and the tenant and the identity check through the Graph connection; no service principal.
+    expect([...link.dependencies].sort()).toEqual(
+      [h.byName("ciam-tenant").urn, h.byName("ciam-identity-check").urn, h.byName("sign-in-flow-signup-signin").urn].sort(),
+    );
     expect(outputs.apps).toEqual({
       spa: { clientId, redirectUris: [], msalConfig: { auth: { clientId, authority: "https://contosociamdev.ciamlogin.com/" } } },
     });
