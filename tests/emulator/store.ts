@@ -606,6 +606,17 @@ export class EmulatorStore {
     return this.localizations.delete(locale.toLowerCase());
   }
 
+  // ---------------------------------------------------------------- tenant deletion
+
+  /**
+   * What keeps the tenant's directory from being deleted (arm-and-auth reference §1.7 [verified: entra
+   * how-to-delete-external-tenant-portal]): users other than the admin, app registrations (b2c-extensions-app
+   * included), user flows.
+   */
+  deletionBlockers(): { users: number; applications: number; userFlows: number } {
+    return { users: 0, applications: this.applications.length, userFlows: this.flows.length };
+  }
+
   // ---------------------------------------------------------------- counts
 
   counts(): StoreCounts {

@@ -18,11 +18,18 @@ export interface BinaryBody {
   sha256: string;
 }
 
+/** Which emulated service answered: Graph (`/v1.0`, `/beta`), Azure Resource Manager (`/subscriptions`, `/providers`) or login. */
+export type EmulatedService = "graph" | "arm" | "login";
+
 export interface RecordedRequest {
   method: string;
-  /** `null` for login (token, discovery) requests. */
+  service: EmulatedService;
+  /** Graph version; `null` for login (token, discovery) and ARM requests. */
   version: GraphVersion | null;
-  /** Decoded path without the version prefix, original case, e.g. `/identity/authenticationEventsFlows/{id}`. */
+  /**
+   * Decoded path without the version prefix, original case, e.g. `/identity/authenticationEventsFlows/{id}`; ARM
+   * and login paths are complete (`/subscriptions/{sub}/resourceGroups/…`).
+   */
   path: string;
   query: Record<string, string>;
   /** Lower-cased names; `authorization` is replaced by `"<redacted>"`. */
@@ -38,6 +45,8 @@ export interface RecordedRequest {
 }
 
 export interface FaultRule {
+  /** Service to match; Graph and ARM when omitted (login requests are never faulted). */
+  service?: "graph" | "arm";
   /** HTTP method to match (case-insensitive); any when omitted. */
   method?: string;
   /** Tested against {@link RecordedRequest.path} (no version prefix); any when omitted. */
@@ -47,7 +56,10 @@ export interface FaultRule {
   retryAfterSeconds?: number;
   /** How many matching requests fail before the rule stops matching. */
   times: number;
-  /** Graph error code in the envelope. @default TooManyRequests (429), serviceNotAvailable (503), gatewayTimeout (504) */
+  /**
+   * Error code in the envelope. @default Graph: TooManyRequests (429), serviceNotAvailable (503), gatewayTimeout (504);
+   * ARM: TooManyRequests, ServiceUnavailable, GatewayTimeout
+   */
   code?: string;
 }
 
@@ -125,6 +137,51 @@ export interface EmulatorOptions {
   streamDelete: "supported" | "unsupported";
   /** What GET of a localization shows for strings it did not set (reference §4.6: inheritance [verified], read shape [inferred]). @default "null" */
   localizationReads: "null" | "inherited";
+
+  // ------------------------------------------------ Azure Resource Manager (arm-and-auth reference §1, §3)
+
+  /** Tenant of the subscription (the "home" tenant): ARM accepts only its tokens. @default a random GUID */
+  homeTenantId: string;
+  /** Verified domain of the home tenant, accepted as a login tenant name. @default "contosohome.onmicrosoft.com" */
+  homeDomain: string;
+  /** The one subscription ARM knows (others → 404 SubscriptionNotFound). @default a random GUID */
+  subscriptionId: string;
+  /** The one resource group that exists in it (others → 404 ResourceGroupNotFound). @default "rg-ciam" */
+  resourceGroup: string;
+  /**
+   * true: the emulated tenant exists from the start, as ciamDirectories/`<subdomain>` in `subscriptionId`/
+   * `resourceGroup`, ready. false: nothing exists until a PUT of ciamDirectories/`<subdomain>` creates it (login and
+   * Graph answer "tenant not found" until then). @default true
+   */
+  tenantProvisioned: boolean;
+  /** Registration of Microsoft.AzureActiveDirectory on the subscription (reference §1.9 [verified]). @default "Registered" */
+  providerRegistration: "Registered" | "NotRegistered";
+  /** Polls (GETs of the async operation or of the resource) before an ARM create/delete finishes. @default 3 */
+  armAsyncPolls: number;
+  /** `Retry-After` seconds on ARM 201/202 responses (reference §1.2: 60 in the spec). @default 60 */
+  armRetryAfterSeconds: number;
+  /**
+   * A resource name of the form `<prefix>.onmicrosoft.com` (reference §1.4: appears accepted [inferred]; the spec
+   * pattern is `^[a-zA-Z0-9]{1,26}`). @default "rejected" (400)
+   */
+  onmicrosoftResourceName: "accepted" | "rejected";
+  /** `sku.name` read back after create (reference §1.3: existing tenants read back "Base" [third-party]). @default "Base" */
+  skuReadBack: "asSent" | "Base";
+  /**
+   * PUT of a sub domain that is already taken (reference §1.4: the B2C clash surfaced only in the async operation
+   * [verified for B2C], CIAM [inferred]). @default "asyncFailed" (201, then the operation fails)
+   */
+  takenNameOnCreate: "asyncFailed" | "409";
+  /**
+   * DELETE while the directory still holds users (other than the admin), app registrations or user flows
+   * (reference §1.7: refusal [verified], its shape [inferred]). @default "asyncFailed" (202, then the operation fails)
+   */
+  deleteWhileNotEmpty: "asyncFailed" | "409";
+  /**
+   * B2C-style failure (reference §1.7, pulumi-azure-native#1126 [verified for B2C]): the ARM delete succeeds but the
+   * directory lives on (login metadata, tokens and Graph keep answering). @default false
+   */
+  deleteLeavesDirectory: boolean;
 }
 
 export interface AddedApplication {
