@@ -122,6 +122,21 @@ export class TokenAuthority {
     if (typeof payload.exp !== "number" || payload.exp * 1000 < Date.now()) throw fail("Lifetime validation failed, the token is expired.");
     // A tenant that does not exist (yet, or any more) has no Graph (reference §6 [inferred]).
     if (this.arm.graphTenant !== "active") throw fail("Access token validation failure. The tenant does not exist.");
+    if (this.arm.notReadyHit("graph")) throw this.notReadyGraphError();
+  }
+
+  /** Graph's answer while a new tenant is not ready (`options.notReadyGraph`; reference §6 [inferred]). */
+  private notReadyGraphError(): GraphHttpError {
+    switch (this.options.notReadyGraph) {
+      case "403":
+        return new GraphHttpError(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+      case "404":
+        return new GraphHttpError(404, "Request_ResourceNotFound", `Resource '${this.options.tenantId}' does not exist or one of its queried reference-property objects are not present.`);
+      default:
+        return new GraphHttpError(401, "InvalidAuthenticationToken", "Access token validation failure. Invalid audience.", undefined, {
+          "WWW-Authenticate": `Bearer realm="", authorization_uri="${this.origin()}/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`,
+        });
+    }
   }
 
   /**
@@ -198,7 +213,12 @@ export class TokenAuthority {
 
   private openIdConfiguration(tenantSegment: string, tid: string): JsonObject {
     const o = this.origin();
-    const known = tenantSegment.toLowerCase() === "common" || tenantSegment.toLowerCase() === "organizations" ? "{tenantid}" : tid;
+    const generic = tenantSegment.toLowerCase() === "common" || tenantSegment.toLowerCase() === "organizations";
+    const known = generic ? "{tenantid}" : tid;
+    const issuer =
+      !generic && tid === this.options.tenantId && this.options.metadataIssuer === "ciamlogin"
+        ? `https://${tid}.ciamlogin.com/${tid}/v2.0`
+        : `${o}/${known}/v2.0`;
     return {
       token_endpoint: `${o}/${tid}/oauth2/v2.0/token`,
       token_endpoint_auth_methods_supported: ["client_secret_post", "private_key_jwt", "client_secret_basic"],
@@ -208,7 +228,7 @@ export class TokenAuthority {
       id_token_signing_alg_values_supported: ["RS256"],
       response_types_supported: ["code", "id_token", "code id_token", "id_token token"],
       scopes_supported: ["openid", "profile", "email", "offline_access"],
-      issuer: `${o}/${known}/v2.0`,
+      issuer,
       request_uri_parameter_supported: false,
       userinfo_endpoint: `${o}/oidc/userinfo`,
       authorization_endpoint: `${o}/${tid}/oauth2/v2.0/authorize`,
@@ -246,16 +266,17 @@ export class TokenAuthority {
     if (method === "GET" && (rest === "v2.0/.well-known/openid-configuration" || rest === ".well-known/openid-configuration")) {
       if (["common", "organizations"].includes(tenant.toLowerCase())) return { status: 200, body: this.openIdConfiguration(tenant, this.options.tenantId) };
       const live = this.liveTenant(tenant);
-      if (!live) return this.tenantNotFound(tenant);
+      if (!live || (live.kind === "ciam" && this.arm.notReadyHit("metadata"))) return this.tenantNotFound(tenant);
       return { status: 200, body: this.openIdConfiguration(tenant, live.tenantId) };
     }
     if (method === "GET" && rest === "discovery/v2.0/keys") {
-      if (!this.liveTenant(tenant)) return this.tenantNotFound(tenant);
+      const live = this.liveTenant(tenant);
+      if (!live || (live.kind === "ciam" && this.arm.notReadyHit("metadata", false))) return this.tenantNotFound(tenant);
       return { status: 200, body: { keys: [] } };
     }
     if (method === "POST" && rest === "oauth2/v2.0/token") {
       const live = this.liveTenant(tenant);
-      if (!live) return this.tenantNotFound(tenant);
+      if (!live || (live.kind === "ciam" && this.arm.notReadyHit("token"))) return this.tenantNotFound(tenant);
       const directoryName = live.kind === "ciam" ? this.options.organizationDisplayName : live.kind === "home" ? this.options.homeDomain : tenant;
       const f = form ?? {};
       if (f.grant_type !== "client_credentials") {

@@ -127,6 +127,9 @@ export function defaultOptions(overrides: Partial<EmulatorOptions> = {}): Emulat
     takenNameOnCreate: "asyncFailed",
     deleteWhileNotEmpty: "asyncFailed",
     deleteLeavesDirectory: false,
+    notReadyWindow: { metadata: 2, token: 2, graph: 2 },
+    notReadyGraph: "401",
+    metadataIssuer: "authorityHost",
     ...overrides,
   };
 }

@@ -70,6 +70,12 @@ export interface FaultInjector {
   pending(): FaultRule[];
 }
 
+/**
+ * The "not ready yet" window of a newly created tenant: how many requests on each surface (login metadata, token
+ * endpoint, Graph) fail before it answers, or a wall-clock duration during which all three fail.
+ */
+export type NotReadyWindow = { metadata?: number; token?: number; graph?: number } | { ms: number };
+
 /** Replication lag after a create: by number of requests addressing the object, or by wall-clock time. */
 export type ReplicationLag = { requests: number } | { ms: number };
 
@@ -182,6 +188,28 @@ export interface EmulatorOptions {
    * directory lives on (login metadata, tokens and Graph keep answering). @default false
    */
   deleteLeavesDirectory: boolean;
+
+  // ------------------------------------------------ a new tenant's first minutes (arm-and-auth reference §6)
+
+  /**
+   * After the emulated tenant is created (its ARM create completes, or `arm.startNotReadyWindow()`), the first
+   * requests for it fail: metadata and token requests with 400 AADSTS90002 "tenant not found", Graph calls per
+   * `notReadyGraph`. Reference §6: the failures [verified], no figure for how long [unknown].
+   * @default { metadata: 2, token: 2, graph: 2 }
+   */
+  notReadyWindow: NotReadyWindow | undefined;
+  /**
+   * Graph's answer during the window (reference §6: "retry 401/403/404" [inferred]): 401 InvalidAuthenticationToken,
+   * 403 Authorization_RequestDenied, 404 Request_ResourceNotFound. @default "401"
+   */
+  notReadyGraph: "401" | "403" | "404";
+  /**
+   * `issuer` in the tenant's OpenID metadata: `"authorityHost"` = `<emu.url>/<tenantId>/v2.0` (what
+   * login.microsoftonline.com answers); `"ciamlogin"` = `https://<tenantId>.ciamlogin.com/<tenantId>/v2.0` (what a
+   * ciamlogin.com authority answers [verified: AzureAD/microsoft-authentication-library-for-js#8595]).
+   * @default "authorityHost"
+   */
+  metadataIssuer: "authorityHost" | "ciamlogin";
 }
 
 export interface AddedApplication {

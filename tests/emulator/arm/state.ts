@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { EmulatorStore } from "../store";
-import type { EmulatorOptions, JsonObject } from "../types";
+import type { EmulatorOptions, JsonObject, NotReadyWindow } from "../types";
 
 export const CIAM_TYPE = "Microsoft.AzureActiveDirectory/ciamDirectories";
 export const NAMESPACE = "Microsoft.AzureActiveDirectory";
@@ -64,6 +64,12 @@ export interface DeletionBlockers {
   userFlows: number;
 }
 
+/** A surface of the tenant that the not-ready window covers. */
+export type TenantSurface = "metadata" | "token" | "graph";
+
+/** What remains of the not-ready window: requests per surface, or an end time. */
+export type NotReadyState = { metadata: number; token: number; graph: number } | { untilMs: number };
+
 export const NAME_TAKEN_MESSAGE = "A tenant with this sub domain name already exists. Please choose another.";
 
 const eqi = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
@@ -75,6 +81,7 @@ export class ArmState {
   readonly takenNames = new Set<string>();
   /** Life of the emulated (Graph-backed) tenant. */
   graphTenant: TenantStatus;
+  private notReady: NotReadyState | undefined;
 
   constructor(
     private readonly options: EmulatorOptions,
@@ -219,7 +226,10 @@ export class ArmState {
       op.status = "Succeeded";
       d.provisioningState = "Succeeded";
       d.lastModifiedAt = op.endTime;
-      if (d.backsGraph) this.graphTenant = "active";
+      if (d.backsGraph) {
+        this.graphTenant = "active";
+        this.startNotReadyWindow();
+      }
       return;
     }
     const blockers = d.backsGraph ? this.deletionBlockers() : { users: 0, applications: 0, userFlows: 0 };
@@ -244,7 +254,55 @@ export class ArmState {
     if (i >= 0) this.directories.splice(i, 1);
   }
 
+  // ---------------------------------------------------------------- the not-ready window
+
+  /**
+   * Is the emulated tenant still "not ready" for this request on `surface`? Counts the request against a
+   * request-count window unless `consume` is false.
+   */
+  notReadyHit(surface: TenantSurface, consume = true): boolean {
+    const w = this.notReady;
+    if (!w) return false;
+    if ("untilMs" in w) {
+      if (Date.now() < w.untilMs) return true;
+      this.notReady = undefined;
+      return false;
+    }
+    if (w[surface] <= 0) {
+      if (w.metadata <= 0 && w.token <= 0 && w.graph <= 0) this.notReady = undefined;
+      return false;
+    }
+    if (consume) w[surface]--;
+    return true;
+  }
+
   // ---------------------------------------------------------------- test helpers
+
+  /**
+   * Starts the not-ready window of the emulated tenant now (as a completed create does), with `window` or
+   * `options.notReadyWindow`; undefined or all-zero means no window.
+   */
+  startNotReadyWindow(window: NotReadyWindow | undefined = this.options.notReadyWindow): void {
+    if (!window) {
+      this.notReady = undefined;
+    } else if ("ms" in window) {
+      this.notReady = window.ms > 0 ? { untilMs: Date.now() + window.ms } : undefined;
+    } else {
+      const w = { metadata: window.metadata ?? 0, token: window.token ?? 0, graph: window.graph ?? 0 };
+      this.notReady = w.metadata + w.token + w.graph > 0 ? w : undefined;
+    }
+  }
+  /** Ends the not-ready window now. */
+  endNotReadyWindow(): void {
+    this.notReady = undefined;
+  }
+  /** What remains of the window (a copy), or undefined when the tenant is ready. */
+  notReadyRemaining(): NotReadyState | undefined {
+    const w = this.notReady;
+    if (!w) return undefined;
+    if ("untilMs" in w) return Date.now() < w.untilMs ? { ...w } : undefined;
+    return w.metadata + w.token + w.graph > 0 ? { ...w } : undefined;
+  }
 
   /** Marks a sub domain as used by some other tenant (another customer's): name checks and creates see it as taken. */
   markNameTaken(name: string): void {
