@@ -39,6 +39,7 @@ async function pollToEnd(url: string): Promise<JsonObject[]> {
 async function emptyTheTenant(): Promise<void> {
   for (const a of emu.store.listApplications()) emu.store.deleteApplication(a.appId as string);
   for (const f of emu.store.listFlows()) emu.store.deleteFlow(f.id as string);
+  emu.store.purgeDeletedItems();
 }
 
 describe("create (PUT) as a long-running operation", () => {
@@ -434,6 +435,7 @@ describe("DELETE (reference §1.7)", () => {
       onInteractiveAuthFlowStart: { "@odata.type": "#microsoft.graph.onInteractiveAuthFlowStartExternalUsersSelfServiceSignUp", isSignUpAllowed: true },
     });
     for (const a of emu.store.listApplications()) emu.store.deleteApplication(a.appId as string);
+    emu.store.purgeDeletedItems();
     const del = await armCall(emu, "DELETE", directoryPath(emu, "contosoarm"));
     expect([del.status, err(del).code]).toEqual([409, "DirectoryNotEmpty"]);
     expect(err(del).message).toMatch(/1 user flow\(s\)/);

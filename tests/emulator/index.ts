@@ -130,6 +130,9 @@ export function defaultOptions(overrides: Partial<EmulatorOptions> = {}): Emulat
     notReadyWindow: { metadata: 2, token: 2, graph: 2 },
     notReadyGraph: "401",
     metadataIssuer: "authorityHost",
+    adminUserDelete: "refused",
+    b2cExtensionsAppDelete: "allowed",
+    deletedItemsBlockDeletion: true,
     ...overrides,
   };
 }

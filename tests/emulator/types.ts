@@ -210,6 +210,22 @@ export interface EmulatorOptions {
    * @default "authorityHost"
    */
   metadataIssuer: "authorityHost" | "ciamlogin";
+
+  // ------------------------------------------------ users, apps and deleted items (issue 4 teardown)
+
+  /**
+   * DELETE of the seeded admin (a Global Administrator) by the app: "In app-only scenarios, the User.ReadWrite.All
+   * application permission isn't enough privilege to delete users with privileged administrative roles"
+   * [verified: learn user-delete]. `"allowed"` models an app holding a higher privileged role. @default "refused" (403)
+   */
+  adminUserDelete: "refused" | "allowed";
+  /** DELETE of b2c-extensions-app by an app ("Do not delete", yet tenant deletion needs it gone) [unknown]. @default "allowed" */
+  b2cExtensionsAppDelete: "allowed" | "refused";
+  /**
+   * Do soft-deleted users and applications (directory/deletedItems) still block the tenant's deletion?
+   * Reference §1.7 says nothing [inferred]. @default true
+   */
+  deletedItemsBlockDeletion: boolean;
 }
 
 export interface AddedApplication {
