@@ -485,8 +485,14 @@ describe("DELETE (reference §1.7)", () => {
     expect((await armCall(emu, "GET", path)).status).toBe(404);
     expect(emu.arm.graphTenant).toBe("active");
     expect((await fetch(`${emu.url}/${emu.tenantId}/v2.0/.well-known/openid-configuration`)).status).toBe(200);
-    const token = await new ClientSecretCredential(emu.tenantId, emu.clientId, emu.clientSecret, { authorityHost: emu.url, disableInstanceDiscovery: true }).getToken(`${emu.url}/.default`);
-    expect((await call(emu, "GET", "/v1.0/organization", { token: token.token })).status).toBe(200);
+    // The emptied tenant no longer holds the deployment app: the token endpoint knows the tenant (700016, not 90002).
+    const token = await fetch(`${emu.url}/${emu.tenantId}/oauth2/v2.0/token`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ grant_type: "client_credentials", client_id: emu.clientId, client_secret: emu.clientSecret, scope: `${emu.url}/.default` }),
+    });
+    expect(((await token.json()) as { error_codes: number[] }).error_codes).toEqual([700016]);
+    expect((await call(emu, "GET", "/v1.0/organization")).status).toBe(200);
     const check = await armCall(emu, "POST", `/subscriptions/${emu.subscriptionId}/providers/Microsoft.AzureActiveDirectory/checkNameAvailability`, { body: { name: "contosoarm", countryCode: "US" } });
     expect(check.json.reason).toBe("AlreadyExists");
   });

@@ -11,6 +11,7 @@ import { createHmac, randomBytes, randomUUID, timingSafeEqual } from "node:crypt
 import { ArmHttpError } from "./arm/errors";
 import type { ArmState } from "./arm/state";
 import { GraphHttpError } from "./errors";
+import type { EmulatorStore } from "./store";
 import type { EmulatorOptions, JsonObject } from "./types";
 
 /** Public-cloud ARM audiences (ARM lists them in its audience error), accepted next to `<emu.armUrl>`. */
@@ -49,6 +50,7 @@ export class TokenAuthority {
     /** ARM origin (`https://127.0.0.1:<port>`): the emulator's resource-manager audience. */
     private readonly armOrigin: () => string,
     private readonly arm: ArmState,
+    private readonly store: EmulatorStore,
   ) {}
 
   /** ARM audiences accepted, with and without the trailing slash. */
@@ -286,6 +288,16 @@ export class TokenAuthority {
       // tenant; a directory made later through ARM does not hold it.
       if (!f.client_id || f.client_id.toLowerCase() !== this.options.clientId.toLowerCase() || live.kind === "other") {
         return this.aadError(400, "unauthorized_client", 700016, `Application with identifier '${f.client_id ?? ""}' was not found in the directory '${directoryName}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`);
+      }
+      // In the CIAM tenant the deployment app is a directory object: once deleted (a teardown deletes every app
+      // registration), new tokens are refused; tokens already issued stay valid until they expire [inferred].
+      if (live.kind === "ciam") {
+        if (!this.store.findApplication({ appId: this.options.clientId })) {
+          return this.aadError(400, "unauthorized_client", 700016, `Application with identifier '${f.client_id}' was not found in the directory '${directoryName}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`);
+        }
+        if (!this.store.findServicePrincipal({ appId: this.options.clientId })) {
+          return this.aadError(400, "invalid_client", 7000229, `The client application ${f.client_id} is missing service principal in the tenant ${live.tenantId}. See instructions here: https://go.microsoft.com/fwlink/?linkid=2225119`);
+        }
       }
       if (f.client_secret !== this.options.clientSecret) {
         return this.aadError(401, "invalid_client", 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${this.options.clientId}'.`);

@@ -170,7 +170,7 @@ export async function startEmulator(overrides: Partial<EmulatorOptions> = {}): P
   const arm = new ArmState(options, store);
   let url = "";
   let armUrl = "";
-  const tokens = new TokenAuthority(options, () => url, () => armUrl, arm);
+  const tokens = new TokenAuthority(options, () => url, () => armUrl, arm, store);
   const sockets = new Set<Socket>();
 
   const faults: FaultInjector = {

@@ -234,3 +234,26 @@ describe("switch deletedItemsBlockDeletion and the ARM emptiness rule", () => {
     expect(emu.store.listDeletedItems().length).toBe(3);
   });
 });
+
+describe("the deployment app deleting itself (the last step of a teardown)", () => {
+  async function token(tenant: string, scope: string): Promise<{ status: number; codes: number[] }> {
+    const r = await fetch(`${emu.url}/${tenant}/oauth2/v2.0/token`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ grant_type: "client_credentials", client_id: emu.clientId, client_secret: emu.clientSecret, scope }),
+    });
+    return { status: r.status, codes: ((await r.json()) as { error_codes?: number[] }).error_codes ?? [] };
+  }
+
+  test("GIVEN its service principal, then its application are deleted WHEN it asks the CIAM tenant for a token THEN AADSTS7000229, then AADSTS700016; a token issued before still works; the home tenant still issues ARM tokens", async () => {
+    await start();
+    const before = emu.accessToken();
+    expect(emu.store.deleteServicePrincipal(emu.clientId)).toBe(true);
+    expect(await token(emu.tenantId, `${emu.url}/.default`)).toEqual({ status: 400, codes: [7000229] });
+    const app = emu.store.listApplications().find((a) => a.appId === emu.clientId) as JsonObject;
+    expect((await call(emu, "DELETE", `/v1.0/applications/${app.id as string}`, { token: before })).status).toBe(204);
+    expect(await token(emu.tenantId, `${emu.url}/.default`)).toEqual({ status: 400, codes: [700016] });
+    expect((await call(emu, "GET", "/v1.0/organization", { token: before })).status).toBe(200);
+    expect((await token(emu.homeTenantId, emu.armScope)).status).toBe(200);
+  });
+});
