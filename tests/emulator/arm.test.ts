@@ -507,3 +507,36 @@ describe("DELETE (reference §1.7)", () => {
     expect(put.status).toBe(409);
   });
 });
+
+describe("ARM request bodies", () => {
+  test("GIVEN a form-encoded or a malformed JSON body WHEN PUT THEN 415 UnsupportedMediaType / 400 InvalidRequestContent, nothing created", async () => {
+    await start({ tenantProvisioned: false });
+    const form = await armCall(emu, "PUT", directoryPath(emu, "contosoarm"), { body: Buffer.from("location=Europe"), headers: { "Content-Type": "application/x-www-form-urlencoded" } });
+    expect([form.status, err(form).code]).toEqual([415, "UnsupportedMediaType"]);
+    const bad = await armCall(emu, "PUT", directoryPath(emu, "contosoarm"), { body: Buffer.from("{not json"), headers: { "Content-Type": "application/json" } });
+    expect([bad.status, err(bad).code]).toEqual([400, "InvalidRequestContent"]);
+    expect(emu.arm.listDirectories()).toEqual([]);
+  });
+});
+
+describe("switch armCreateIdentity (reference §1.9: only a user can create)", () => {
+  test("GIVEN userOnly (default) WHEN the app's own ARM token PUTs a new tenant THEN 401 Unauthenticated (target Authentication) and nothing is created; reads and name checks still work", async () => {
+    await start({ tenantProvisioned: false });
+    const app = await new ClientSecretCredential(emu.homeTenantId, emu.clientId, emu.clientSecret, { authorityHost: emu.url, disableInstanceDiscovery: true }).getToken(emu.armScope);
+    const put = await armCall(emu, "PUT", directoryPath(emu, "contosoarm"), { body: createDirectoryBody(), token: app.token });
+    expect(put.status).toBe(401);
+    expect(err(put)).toEqual({ code: "Unauthenticated", message: "Unauthenticated", target: "Authentication" });
+    expect(emu.arm.listDirectories()).toEqual([]);
+    expect((await armCall(emu, "GET", directoryPath(emu, "contosoarm"), { token: app.token })).status).toBe(404);
+    const check = await armCall(emu, "POST", `/subscriptions/${emu.subscriptionId}/providers/Microsoft.AzureActiveDirectory/checkNameAvailability`, { body: { name: "contosoarm", countryCode: "US" }, token: app.token });
+    expect(check.json.nameAvailable).toBe(true);
+    // The admin's delegated token (as `az login` gives) may create.
+    expect((await armCall(emu, "PUT", directoryPath(emu, "contosoarm"), { body: createDirectoryBody() })).status).toBe(201);
+  });
+
+  test("GIVEN any WHEN the app's token PUTs a new tenant THEN 201", async () => {
+    await start({ tenantProvisioned: false, armCreateIdentity: "any" });
+    const put = await armCall(emu, "PUT", directoryPath(emu, "contosoarm"), { body: createDirectoryBody(), token: emu.armAccessToken({ app: true }) });
+    expect(put.status).toBe(201);
+  });
+});

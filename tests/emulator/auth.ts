@@ -24,9 +24,15 @@ export interface IssueOptions {
   audience?: string;
   /** @default 3599 */
   lifetimeSeconds?: number;
+  /**
+   * A delegated token of the tenant's admin (`idtyp: "user"`, `scp: "user_impersonation"`) instead of an app-only one
+   * (`idtyp: "app"`, `roles`). The token endpoint issues app-only tokens only. @default false
+   */
+  user?: boolean;
 }
 
 interface TokenPayload {
+  idtyp?: string;
   aud?: string;
   tid?: string;
   iss?: string;
@@ -73,16 +79,21 @@ export class TokenAuthority {
       appid: this.options.clientId,
       azp: this.options.clientId,
       tid,
-      oid: randomUUID(),
+      oid: opts.user && tid === this.options.tenantId ? this.store.adminUserId : randomUUID(),
       sub: randomUUID(),
-      roles: [
-        "EventListener.ReadWrite.All",
-        "IdentityUserFlow.ReadWrite.All",
-        "OrganizationalBranding.ReadWrite.All",
-        "Application.ReadWrite.All",
-        "DelegatedPermissionGrant.ReadWrite.All",
-        "IdentityProvider.Read.All",
-      ],
+      ...(opts.user
+        ? { idtyp: "user", scp: "user_impersonation", upn: `admin@${this.options.homeDomain}`, name: "Tenant administrator" }
+        : {
+            idtyp: "app",
+            roles: [
+              "EventListener.ReadWrite.All",
+              "IdentityUserFlow.ReadWrite.All",
+              "OrganizationalBranding.ReadWrite.All",
+              "Application.ReadWrite.All",
+              "DelegatedPermissionGrant.ReadWrite.All",
+              "IdentityProvider.Read.All",
+            ],
+          }),
       ver: "1.0",
     });
     const sig = createHmac("sha256", this.key).update(`${header}.${payload}`).digest("base64url");
@@ -144,8 +155,9 @@ export class TokenAuthority {
   /**
    * ARM's token checks (401 with ARM's codes and a `WWW-Authenticate` challenge): present, signed, not expired, one
    * of the ARM audiences, issued by the subscription's (home) tenant (reference §3 [verified wording: ARM errors]).
+   * Returns whether the caller is a user or an app.
    */
-  verifyArm(authorization: string | undefined): void {
+  verifyArm(authorization: string | undefined): "user" | "app" {
     const challenge = (error: string, description: string): Record<string, string> => ({
       "WWW-Authenticate": `Bearer authorization_uri="${this.origin()}/", error="${error}", error_description="${description}"`,
     });
@@ -174,6 +186,7 @@ export class TokenAuthority {
         `The access token is from the wrong issuer '${p.iss ?? ""}'. It must match the tenant 'https://sts.windows.net/${home}/' associated with this subscription. Please use the authority (URL) '${this.origin()}/${home}' to get the token.`,
         undefined, challenge("invalid_token", "The access token is from the wrong issuer."));
     }
+    return p.idtyp === "user" ? "user" : "app";
   }
 
   /**

@@ -14,7 +14,7 @@ import { ArmHttpError, armEnvelope } from "./arm/errors";
 import { routeArm } from "./arm/router";
 import { ArmState } from "./arm/state";
 import { IssueOptions, TokenAuthority } from "./auth";
-import { GraphRequestContext, GraphResponse, splitPath } from "./context";
+import { GraphRequestContext, GraphResponse, isBinary, splitPath } from "./context";
 import { errorEnvelope, GraphHttpError } from "./errors";
 import { routeGraph } from "./graph/router";
 import { createFlow } from "./graph/flows";
@@ -81,8 +81,11 @@ export interface Emulator {
    * CIAM tenant and the Graph audience.
    */
   accessToken(opts?: IssueOptions): string;
-  /** A valid ARM token: home tenant, audience `armUrl`. */
-  armAccessToken(): string;
+  /**
+   * A valid ARM token: home tenant, audience `armUrl`; by default a delegated token of the home tenant's admin (as
+   * `az login` gives), `{app: true}` for the app-only token the token endpoint issues to the client credentials.
+   */
+  armAccessToken(opts?: { app?: boolean }): string;
   stop(): Promise<void>;
 }
 
@@ -120,6 +123,7 @@ export function defaultOptions(overrides: Partial<EmulatorOptions> = {}): Emulat
     resourceGroup: "rg-ciam",
     tenantProvisioned: true,
     providerRegistration: "Registered",
+    armCreateIdentity: "userOnly",
     armAsyncPolls: 3,
     armRetryAfterSeconds: 60,
     onmicrosoftResourceName: "rejected",
@@ -290,11 +294,11 @@ export async function startEmulator(overrides: Partial<EmulatorOptions> = {}): P
     }
     if (service === "arm") {
       try {
-        tokens.verifyArm(headers.authorization);
+        const caller = tokens.verifyArm(headers.authorization);
         const f = fault();
         if (f) throw new ArmHttpError(f.status, f.code, f.message, undefined, f.headers);
         if (parseError) throw new ArmHttpError(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized.");
-        if (body !== undefined && (form !== undefined || (typeof body === "object" && body !== null && "bytes" in body))) {
+        if (form !== undefined || isBinary(body)) {
           throw new ArmHttpError(415, "UnsupportedMediaType", "The content media type is not supported. Content-Type must be 'application/json'.");
         }
         const r = routeArm({
@@ -304,12 +308,13 @@ export async function startEmulator(overrides: Partial<EmulatorOptions> = {}): P
           headers,
           body: body as JsonValue | undefined,
           origin: `https://${host}`,
+          caller,
           arm,
           options,
         });
         send(r.status, r.body, r.headers);
       } catch (e) {
-        if (e instanceof ArmHttpError) send(e.status, armEnvelope(e.code, e.message, e.details), e.headers);
+        if (e instanceof ArmHttpError) send(e.status, armEnvelope(e.code, e.message, e.details, e.target), e.headers);
         else send(500, armEnvelope("InternalServerError", e instanceof Error ? e.message : String(e)));
       }
       return;
@@ -390,7 +395,7 @@ export async function startEmulator(overrides: Partial<EmulatorOptions> = {}): P
     faults,
     options,
     accessToken: (opts?: IssueOptions) => tokens.issue(opts),
-    armAccessToken: () => tokens.issue({ tenantId: options.homeTenantId, audience: armUrl }),
+    armAccessToken: (opts?: { app?: boolean }) => tokens.issue({ tenantId: options.homeTenantId, audience: armUrl, user: !opts?.app }),
     stop: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

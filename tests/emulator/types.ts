@@ -162,6 +162,13 @@ export interface EmulatorOptions {
   tenantProvisioned: boolean;
   /** Registration of Microsoft.AzureActiveDirectory on the subscription (reference §1.9 [verified]). @default "Registered" */
   providerRegistration: "Registered" | "NotRegistered";
+  /**
+   * Who may create a tenant (PUT of a new ciamDirectories resource): only a user (delegated `user_impersonation`
+   * token), or also an app. Reference §1.9: B2C creation by a service principal fails with 401 `Unauthenticated`
+   * [verified: azurerm#17713, pulumi-az-pipelines-task#112]; CIAM "will require the user impersonation scope"
+   * [verified comment; inferred for CIAM]. @default "userOnly"
+   */
+  armCreateIdentity: "userOnly" | "any";
   /** Polls (GETs of the async operation or of the resource) before an ARM create/delete finishes. @default 3 */
   armAsyncPolls: number;
   /** `Retry-After` seconds on ARM 201/202 responses (reference §1.2: 60 in the spec). @default 60 */

@@ -145,6 +145,12 @@ export function directoryById(ctx: ArmRequestContext, sub: string, rg: string, r
 
 function create(ctx: ArmRequestContext, sub: string, rg: string, rawName: string): ArmResponse {
   const arm = ctx.arm;
+  // The creator becomes the tenant's Global Administrator, so only a user may create (reference §1.9).
+  if (ctx.options.armCreateIdentity === "userOnly" && ctx.caller !== "user") {
+    const e = new ArmHttpError(401, "Unauthenticated", "Unauthenticated");
+    e.target = "Authentication";
+    throw e;
+  }
   const name = subDomainOf(ctx, rawName);
   if (!name) throw armBadRequest(invalidNameMessage(rawName), "InvalidResourceName");
   const v = validateCreate(body(ctx));

@@ -9,10 +9,14 @@ import type { JsonObject } from "../types";
 export type ArmErrorDetail = GraphErrorDetail;
 
 /** Same carrier as Graph's (status, code, message, details, headers); rendered with ARM's envelope and headers. */
-export class ArmHttpError extends GraphHttpError {}
+export class ArmHttpError extends GraphHttpError {
+  /** Top-level `error.target`, when ARM names one. */
+  target?: string;
+}
 
-export function armEnvelope(code: string, message: string, details?: ArmErrorDetail[]): JsonObject {
+export function armEnvelope(code: string, message: string, details?: ArmErrorDetail[], target?: string): JsonObject {
   const error: JsonObject = { code, message };
+  if (target) error.target = target;
   if (details && details.length > 0) error.details = details.map((d) => ({ ...d }));
   return { error };
 }

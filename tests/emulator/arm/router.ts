@@ -25,6 +25,8 @@ export interface ArmRequestContext {
   body: JsonValue | undefined;
   /** `https://host:port` as the client addressed it (operation URLs are handed out on it). */
   origin: string;
+  /** Whether the bearer token is a user's (delegated) or an app's. */
+  caller: "user" | "app";
   arm: ArmState;
   options: EmulatorOptions;
 }
