@@ -134,7 +134,8 @@ export class TokenAuthority {
     if (payload.aud !== this.origin()) throw fail("Access token validation failure. Invalid audience.");
     if (typeof payload.exp !== "number" || payload.exp * 1000 < Date.now()) throw fail("Lifetime validation failed, the token is expired.");
     // A tenant that does not exist (yet, or any more) has no Graph (reference §6 [inferred]).
-    if (this.arm.graphTenant !== "active") throw fail("Access token validation failure. The tenant does not exist.");
+    const answers = this.arm.graphTenant === "active" || this.arm.lingers("graph");
+    if (!answers) throw fail("Access token validation failure. The tenant does not exist.");
     if (this.arm.notReadyHit("graph")) throw this.notReadyGraphError();
   }
 
@@ -190,13 +191,19 @@ export class TokenAuthority {
   }
 
   /**
-   * The tenant a login path names, when it answers: the emulated tenant while it is active, the home tenant, or
-   * another directory made through ARM once provisioned. Anything else is "tenant not found" (AADSTS90002).
+   * The tenant a login path names, when it answers on `surface`: the emulated tenant while active and past its
+   * not-ready window (or deleted but still propagating), the home tenant, or another directory made through ARM once
+   * provisioned. Anything else is "tenant not found" (AADSTS90002). `consume` counts the request in those windows.
    */
-  private liveTenant(tenant: string): { kind: "ciam" | "home" | "other"; tenantId: string } | undefined {
+  private liveTenant(tenant: string, surface: "metadata" | "token", consume = true): { kind: "ciam" | "home" | "other"; tenantId: string } | undefined {
     const r = this.arm.resolveTenant(tenant);
-    if (!r || r.status !== "active") return undefined;
-    return { kind: r.kind, tenantId: r.tenantId };
+    if (!r) return undefined;
+    const live = { kind: r.kind, tenantId: r.tenantId };
+    if (r.kind === "ciam") {
+      if (r.status === "active") return this.arm.notReadyHit(surface, consume) ? undefined : live;
+      return r.status === "deleted" && this.arm.lingers(surface, consume) ? live : undefined;
+    }
+    return r.status === "active" ? live : undefined;
   }
 
   private aadError(status: number, error: string, code: number, description: string): LoginResponse {
@@ -280,18 +287,17 @@ export class TokenAuthority {
     const rest = lower.slice(1).join("/");
     if (method === "GET" && (rest === "v2.0/.well-known/openid-configuration" || rest === ".well-known/openid-configuration")) {
       if (["common", "organizations"].includes(tenant.toLowerCase())) return { status: 200, body: this.openIdConfiguration(tenant, this.options.tenantId) };
-      const live = this.liveTenant(tenant);
-      if (!live || (live.kind === "ciam" && this.arm.notReadyHit("metadata"))) return this.tenantNotFound(tenant);
+      const live = this.liveTenant(tenant, "metadata");
+      if (!live) return this.tenantNotFound(tenant);
       return { status: 200, body: this.openIdConfiguration(tenant, live.tenantId) };
     }
     if (method === "GET" && rest === "discovery/v2.0/keys") {
-      const live = this.liveTenant(tenant);
-      if (!live || (live.kind === "ciam" && this.arm.notReadyHit("metadata", false))) return this.tenantNotFound(tenant);
+      if (!this.liveTenant(tenant, "metadata", false)) return this.tenantNotFound(tenant);
       return { status: 200, body: { keys: [] } };
     }
     if (method === "POST" && rest === "oauth2/v2.0/token") {
-      const live = this.liveTenant(tenant);
-      if (!live || (live.kind === "ciam" && this.arm.notReadyHit("token"))) return this.tenantNotFound(tenant);
+      const live = this.liveTenant(tenant, "token");
+      if (!live) return this.tenantNotFound(tenant);
       const directoryName = live.kind === "ciam" ? this.options.organizationDisplayName : live.kind === "home" ? this.options.homeDomain : tenant;
       const f = form ?? {};
       if (f.grant_type !== "client_credentials") {

@@ -133,6 +133,7 @@ export function defaultOptions(overrides: Partial<EmulatorOptions> = {}): Emulat
     deleteLeavesDirectory: false,
     notReadyWindow: { metadata: 2, token: 2, graph: 2 },
     notReadyGraph: "401",
+    deletionPropagation: undefined,
     metadataIssuer: "authorityHost",
     adminUserDelete: "refused",
     b2cExtensionsAppDelete: "allowed",

@@ -157,3 +157,45 @@ describe("switch metadataIssuer", () => {
     expect(token.token).toBeTruthy();
   });
 });
+
+describe("switch deletionPropagation (after the ARM delete, reference §1.7/§6 [unknown])", () => {
+  async function deleteTenant(): Promise<void> {
+    for (const a of emu.store.listApplications()) emu.store.deleteApplication(a.appId as string);
+    emu.store.purgeDeletedItems();
+    const del = await armCall(emu, "DELETE", directoryPath(emu, "contosoready"));
+    expect((await armCall(emu, "GET", del.headers.get("azure-asyncoperation") as string)).json.status).toBe("Succeeded");
+  }
+
+  test("GIVEN undefined (default) WHEN the delete completes THEN metadata, token and Graph are gone at once", async () => {
+    await start();
+    const before = emu.accessToken();
+    await deleteTenant();
+    expect(emu.arm.deletionPropagationRemaining()).toBeUndefined();
+    expect([await metadata(), (await tokenCall()).codes, (await call(emu, "GET", "/v1.0/organization", { token: before })).status]).toEqual([400, [90002], 401]);
+  });
+
+  test("GIVEN 2 metadata, 1 token and 1 Graph requests WHEN the delete completes THEN each surface still answers that often, then says gone", async () => {
+    await start({ deletionPropagation: { metadata: 2, token: 1, graph: 1 } });
+    const before = emu.accessToken();
+    await deleteTenant();
+    expect(emu.arm.graphTenant).toBe("deleted");
+    expect(emu.arm.deletionPropagationRemaining()).toEqual({ metadata: 2, token: 1, graph: 1 });
+    expect([await metadata(), await metadata(), await metadata()]).toEqual([200, 200, 400]);
+    // The deployment app went with the emptied tenant: the token endpoint still knows the tenant (700016), then not (90002).
+    expect((await tokenCall()).codes).toEqual([700016]);
+    expect((await tokenCall()).codes).toEqual([90002]);
+    const graph = [(await call(emu, "GET", "/v1.0/organization", { token: before })).status, (await call(emu, "GET", "/v1.0/organization", { token: before })).status];
+    expect(graph).toEqual([200, 401]);
+    expect(emu.arm.deletionPropagationRemaining()).toBeUndefined();
+    expect((await armCall(emu, "GET", directoryPath(emu, "contosoready"))).status).toBe(404);
+  });
+
+  test("GIVEN a duration WHEN the delete completes THEN metadata answers until it has passed", async () => {
+    await start({ deletionPropagation: { ms: 60_000 } });
+    const t0 = Date.now();
+    await deleteTenant();
+    expect([await metadata(), await metadata()]).toEqual([200, 200]);
+    jest.spyOn(Date, "now").mockReturnValue(t0 + 61_000);
+    expect(await metadata()).toBe(400);
+  });
+});

@@ -211,6 +211,12 @@ export interface EmulatorOptions {
    */
   notReadyGraph: "401" | "403" | "404";
   /**
+   * After the emulated tenant's ARM delete completes, how long the directory still answers: the next n requests on
+   * each surface (metadata, token, Graph) succeed, or every request until `ms` has passed. Reference §1.7/§6 give no
+   * figure [unknown]; undefined = gone everywhere at once. @default undefined
+   */
+  deletionPropagation: NotReadyWindow | undefined;
+  /**
    * `issuer` in the tenant's OpenID metadata: `"authorityHost"` = `<emu.url>/<tenantId>/v2.0` (what
    * login.microsoftonline.com answers); `"ciamlogin"` = `https://<tenantId>.ciamlogin.com/<tenantId>/v2.0` (what a
    * ciamlogin.com authority answers [verified: AzureAD/microsoft-authentication-library-for-js#8595]).

@@ -81,7 +81,10 @@ export class ArmState {
   readonly takenNames = new Set<string>();
   /** Life of the emulated (Graph-backed) tenant. */
   graphTenant: TenantStatus;
-  private notReady: NotReadyState | undefined;
+  /** Requests that still fail right after creation. */
+  private readonly notReady = new SurfaceWindow();
+  /** Requests that still succeed right after deletion. */
+  private readonly lingering = new SurfaceWindow();
 
   constructor(
     private readonly options: EmulatorOptions,
@@ -246,7 +249,11 @@ export class ArmState {
   /** The ARM resource goes; with it the directory, unless `deleteLeavesDirectory` (the B2C failure) is on. */
   removeDirectory(d: DirectoryRecord): void {
     this.drop(d);
-    if (d.backsGraph && !this.options.deleteLeavesDirectory) this.graphTenant = "deleted";
+    if (d.backsGraph && !this.options.deleteLeavesDirectory) {
+      this.graphTenant = "deleted";
+      this.notReady.start(undefined);
+      this.lingering.start(this.options.deletionPropagation);
+    }
   }
 
   private drop(d: DirectoryRecord): void {
@@ -254,26 +261,22 @@ export class ArmState {
     if (i >= 0) this.directories.splice(i, 1);
   }
 
-  // ---------------------------------------------------------------- the not-ready window
+  // ---------------------------------------------------------------- windows after creation and deletion
 
   /**
    * Is the emulated tenant still "not ready" for this request on `surface`? Counts the request against a
    * request-count window unless `consume` is false.
    */
   notReadyHit(surface: TenantSurface, consume = true): boolean {
-    const w = this.notReady;
-    if (!w) return false;
-    if ("untilMs" in w) {
-      if (Date.now() < w.untilMs) return true;
-      this.notReady = undefined;
-      return false;
-    }
-    if (w[surface] <= 0) {
-      if (w.metadata <= 0 && w.token <= 0 && w.graph <= 0) this.notReady = undefined;
-      return false;
-    }
-    if (consume) w[surface]--;
-    return true;
+    return this.graphTenant === "active" && this.notReady.hit(surface, consume);
+  }
+
+  /**
+   * Does the deleted emulated tenant still answer this request on `surface` (`options.deletionPropagation`)? Counts
+   * the request unless `consume` is false.
+   */
+  lingers(surface: TenantSurface, consume = true): boolean {
+    return this.graphTenant === "deleted" && this.lingering.hit(surface, consume);
   }
 
   // ---------------------------------------------------------------- test helpers
@@ -283,25 +286,19 @@ export class ArmState {
    * `options.notReadyWindow`; undefined or all-zero means no window.
    */
   startNotReadyWindow(window: NotReadyWindow | undefined = this.options.notReadyWindow): void {
-    if (!window) {
-      this.notReady = undefined;
-    } else if ("ms" in window) {
-      this.notReady = window.ms > 0 ? { untilMs: Date.now() + window.ms } : undefined;
-    } else {
-      const w = { metadata: window.metadata ?? 0, token: window.token ?? 0, graph: window.graph ?? 0 };
-      this.notReady = w.metadata + w.token + w.graph > 0 ? w : undefined;
-    }
+    this.notReady.start(window);
   }
   /** Ends the not-ready window now. */
   endNotReadyWindow(): void {
-    this.notReady = undefined;
+    this.notReady.start(undefined);
   }
-  /** What remains of the window (a copy), or undefined when the tenant is ready. */
+  /** What remains of the not-ready window (a copy), or undefined when the tenant is ready. */
   notReadyRemaining(): NotReadyState | undefined {
-    const w = this.notReady;
-    if (!w) return undefined;
-    if ("untilMs" in w) return Date.now() < w.untilMs ? { ...w } : undefined;
-    return w.metadata + w.token + w.graph > 0 ? { ...w } : undefined;
+    return this.notReady.remaining();
+  }
+  /** What remains of the deleted tenant's propagation window (a copy), or undefined once it is gone everywhere. */
+  deletionPropagationRemaining(): NotReadyState | undefined {
+    return this.graphTenant === "deleted" ? this.lingering.remaining() : undefined;
   }
 
   /** Marks a sub domain as used by some other tenant (another customer's): name checks and creates see it as taken. */
@@ -347,6 +344,47 @@ export class ArmState {
     if (!d) return false;
     this.removeDirectory(d);
     return true;
+  }
+}
+
+/**
+ * A window on the tenant's surfaces: the next n requests on each surface (counted independently), or every request
+ * until a deadline (not counted).
+ */
+class SurfaceWindow {
+  private state: NotReadyState | undefined;
+
+  start(window: NotReadyWindow | undefined): void {
+    if (!window) {
+      this.state = undefined;
+    } else if ("ms" in window) {
+      this.state = window.ms > 0 ? { untilMs: Date.now() + window.ms } : undefined;
+    } else {
+      const w = { metadata: window.metadata ?? 0, token: window.token ?? 0, graph: window.graph ?? 0 };
+      this.state = w.metadata + w.token + w.graph > 0 ? w : undefined;
+    }
+  }
+
+  /** Is this request on `surface` inside the window? Counts it unless `consume` is false. */
+  hit(surface: TenantSurface, consume: boolean): boolean {
+    const w = this.state;
+    if (!w) return false;
+    if ("untilMs" in w) {
+      if (Date.now() < w.untilMs) return true;
+      this.state = undefined;
+      return false;
+    }
+    if (w[surface] <= 0) return false;
+    if (consume) w[surface]--;
+    if (w.metadata + w.token + w.graph <= 0) this.state = undefined;
+    return true;
+  }
+
+  remaining(): NotReadyState | undefined {
+    const w = this.state;
+    if (!w) return undefined;
+    if ("untilMs" in w) return Date.now() < w.untilMs ? { ...w } : undefined;
+    return w.metadata + w.token + w.graph > 0 ? { ...w } : undefined;
   }
 }
 
