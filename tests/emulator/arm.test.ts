@@ -72,6 +72,8 @@ describe("create (PUT) as a long-running operation", () => {
       name: "contosoarm",
       properties: { provisioningState: "Succeeded", tenantId: emu.tenantId, domainName: "contosoarm.onmicrosoft.com", billingConfig: { billingType: "MAU" } },
     });
+    // The id in the 201 body (`…/contosoarm.onmicrosoft.com`) does not find it (the B2C "later GET 404").
+    expect((await armCall(emu, "GET", put.json.id as string)).status).toBe(404);
     expect(emu.armWrites().map((r) => `${r.method} ${r.status}`)).toEqual(["PUT 201"]);
     expect(emu.writes()).toEqual([]);
   });
@@ -176,6 +178,7 @@ describe("switch onmicrosoftResourceName (reference §1.4 [inferred])", () => {
     expect(r.status).toBe(201);
     emu.arm.completeOperations();
     expect(emu.arm.getDirectory("contosoarm")).toMatchObject({ name: "contosoarm", properties: { tenantId: emu.tenantId } });
+    expect((await armCall(emu, "GET", r.json.id as string)).json.name).toBe("contosoarm");
   });
 });
 

@@ -1,6 +1,7 @@
 /**
- * Public types of the Graph + login emulator. Facts come from the Graph reference sheet (graph-api.md, kept outside
- * this repository); every behaviour the sheet tags [inferred] or [unknown] is a switch in {@link EmulatorOptions}.
+ * Public types of the Graph + login + ARM emulator. Facts come from the reference sheets (graph-api.md,
+ * arm-and-auth.md, kept outside this repository); every behaviour they tag [inferred] or [unknown] is a switch in
+ * {@link EmulatorOptions}.
  */
 
 export type JsonPrimitive = string | number | boolean | null;

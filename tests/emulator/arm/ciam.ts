@@ -110,10 +110,11 @@ function validateTags(v: JsonValue): JsonObject {
 
 export function directoryById(ctx: ArmRequestContext, sub: string, rg: string, rawName: string): ArmResponse {
   const arm = ctx.arm;
-  const existing = arm.findDirectory(sub, rg, rawName) ?? (() => {
-    const prefix = /^(.*)\.onmicrosoft\.com$/i.exec(rawName)?.[1];
-    return prefix ? arm.findDirectory(sub, rg, prefix) : undefined;
-  })();
+  // The 201 body names the resource `<name>.onmicrosoft.com` (spec example). Reading that id found nothing for B2C
+  // ("later GET 404", pulumi-azure-native#1126); it finds the resource only where dotted names are accepted.
+  const dotted = ctx.options.onmicrosoftResourceName === "accepted";
+  const prefix = dotted ? /^(.*)\.onmicrosoft\.com$/i.exec(rawName)?.[1] : undefined;
+  const existing = arm.findDirectory(sub, rg, rawName) ?? (prefix ? arm.findDirectory(sub, rg, prefix) : undefined);
   switch (ctx.method) {
     case "GET": {
       if (!existing) throw resourceNotFound(CIAM_TYPE, rawName, rg);
@@ -123,7 +124,7 @@ export function directoryById(ctx: ArmRequestContext, sub: string, rg: string, r
       return { status: 200, body: arm.render(existing) };
     }
     case "PUT":
-      return existing ? updateByPut(ctx, existing) : create(ctx, sub, rg, rawName);
+      return existing ? updateByPut(ctx, existing) : create(ctx, rawName);
     case "PATCH": {
       if (!existing) throw resourceNotFound(CIAM_TYPE, rawName, rg);
       const b = body(ctx);
@@ -143,7 +144,8 @@ export function directoryById(ctx: ArmRequestContext, sub: string, rg: string, r
   }
 }
 
-function create(ctx: ArmRequestContext, sub: string, rg: string, rawName: string): ArmResponse {
+/** A new directory in the emulator's subscription and resource group (the router checked both). */
+function create(ctx: ArmRequestContext, rawName: string): ArmResponse {
   const arm = ctx.arm;
   // The creator becomes the tenant's Global Administrator, so only a user may create (reference §1.9).
   if (ctx.options.armCreateIdentity === "userOnly" && ctx.caller !== "user") {
@@ -169,8 +171,6 @@ function create(ctx: ArmRequestContext, sub: string, rg: string, rawName: string
     createdAt: now,
     lastModifiedAt: now,
   };
-  void sub;
-  void rg;
   arm.directories.push(d);
   if (backsGraph) arm.graphTenant = "provisioning";
   const rendered = arm.render(d, true);
@@ -219,7 +219,7 @@ export function listDirectories(ctx: ArmRequestContext, rg: string | undefined):
   return { status: 200, body: { value: list.map((d) => ctx.arm.render(d)) } };
 }
 
-function operationJson(ctx: ArmRequestContext, op: AsyncOperation): JsonObject {
+function operationJson(op: AsyncOperation): JsonObject {
   const out: JsonObject = {
     id: `/subscriptions/${op.directory.subscriptionId}/providers/${NAMESPACE}/operationStatuses/${op.id}`,
     name: op.id,
@@ -228,7 +228,6 @@ function operationJson(ctx: ArmRequestContext, op: AsyncOperation): JsonObject {
   };
   if (op.endTime) out.endTime = op.endTime;
   if (op.error) out.error = { ...op.error };
-  void ctx;
   return out;
 }
 
@@ -245,7 +244,7 @@ export function operationStatus(ctx: ArmRequestContext, id: string): ArmResponse
   const op = findOperation(ctx, id);
   ctx.arm.poll(op);
   const headers: Record<string, string> = running(op) ? { "Retry-After": String(ctx.options.armRetryAfterSeconds) } : {};
-  return { status: 200, body: operationJson(ctx, op), headers };
+  return { status: 200, body: operationJson(op), headers };
 }
 
 /**
