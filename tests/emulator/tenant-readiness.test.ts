@@ -99,14 +99,13 @@ describe("the not-ready window after creation", () => {
     expect(emu.arm.notReadyRemaining()).toEqual({ metadata: 0, token: 0, graph: 1 });
   });
 
-  test("GIVEN the real ClientSecretCredential WHEN it is retried through a 1-metadata, 1-token window THEN it fails on metadata, then on the token (AADSTS90002), then succeeds", async () => {
+  test("GIVEN one real ClientSecretCredential WHEN it is retried through a 1-metadata, 1-token window THEN it fails on metadata, then on the token (AADSTS90002), then succeeds (the same instance recovers)", async () => {
     await start({ tenantProvisioned: false, notReadyWindow: { metadata: 1, token: 1, graph: 0 } });
     await createTenant();
-    const credential = (): ClientSecretCredential =>
-      new ClientSecretCredential(emu.tenantId, emu.clientId, emu.clientSecret, { authorityHost: emu.url, disableInstanceDiscovery: true });
-    await expect(credential().getToken(`${emu.url}/.default`)).rejects.toThrow(/endpoints_resolution_error/);
-    await expect(credential().getToken(`${emu.url}/.default`)).rejects.toThrow(/AADSTS90002/);
-    const token = await credential().getToken(`${emu.url}/.default`);
+    const credential = new ClientSecretCredential(emu.tenantId, emu.clientId, emu.clientSecret, { authorityHost: emu.url, disableInstanceDiscovery: true });
+    await expect(credential.getToken(`${emu.url}/.default`)).rejects.toThrow(/endpoints_resolution_error/);
+    await expect(credential.getToken(`${emu.url}/.default`)).rejects.toThrow(/AADSTS90002/);
+    const token = await credential.getToken(`${emu.url}/.default`);
     expect((await call(emu, "GET", "/v1.0/organization", { token: token.token })).status).toBe(200);
   });
 
