@@ -67,7 +67,7 @@ export interface DeletionBlockers {
 /** A surface of the tenant that the not-ready window covers. */
 export type TenantSurface = "metadata" | "token" | "graph";
 
-/** What remains of the not-ready window: requests per surface, or an end time. */
+/** What remains of a window (not ready after creation, still answering after deletion): requests per surface, or an end time. */
 export type NotReadyState = { metadata: number; token: number; graph: number } | { untilMs: number };
 
 export const NAME_TAKEN_MESSAGE = "A tenant with this sub domain name already exists. Please choose another.";
