@@ -19,6 +19,9 @@ import type { Client } from "@microsoft/microsoft-graph-client";
 import { credentialFor } from "./credentials";
 import { graphScope, resolveConnection, type GraphApiVersion, type GraphConnection, type ResolvedConnection } from "./connection";
 import { GraphAuthError, GraphRequestError } from "./errors";
+import { delay, nextWait, parseErrorEnvelope, parseRetryAfter, RETRYABLE_STATUSES, stripQuery } from "../transport";
+
+export { parseRetryAfter, backoff } from "../transport";
 
 export interface RequestOptions {
   /** API version for this call; defaults to the connection's. */
@@ -116,11 +119,6 @@ export function graphClient(connection: GraphConnection): GraphClient {
 
 type HttpMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
 
-/** Graph statuses worth another attempt (reference: Graph errors and throttling). */
-const RETRYABLE_STATUSES: readonly number[] = [429, 503, 504];
-/** Upper bound of one back-off step when Graph gives no Retry-After. */
-const MAX_BACKOFF_MS = 60_000;
-
 async function sendWithRetries(
   conn: ResolvedConnection,
   method: HttpMethod,
@@ -156,8 +154,8 @@ async function sendWithRetries(
     }
     if (deadline === undefined) throw err;
 
-    const wait = retryAfterMs ?? backoff(conn.minRetryDelayMs, attempt);
-    if (Date.now() + wait > deadline) {
+    const wait = nextWait(retryAfterMs, conn.minRetryDelayMs, attempt, deadline);
+    if (wait === undefined) {
       const seconds = Math.round((deadline - started) / 1000);
       throw new GraphRequestError({
         method, path, status: err.status, code: err.code, graphMessage: err.graphMessage, requestId: err.requestId,
@@ -232,24 +230,10 @@ function sdkClient(conn: ResolvedConnection, accessToken: string): Client {
 
 async function toGraphError(res: Response, method: string, path: string, attempts: number): Promise<GraphRequestError> {
   const text = await res.text().catch(() => "");
-  let code = `HTTP${res.status}`;
-  let message = text.slice(0, 500) || res.statusText || "no response body";
-  let requestId = res.headers.get("request-id") ?? undefined;
-  let detailCodes: string[] = [];
-  try {
-    const envelope = JSON.parse(text) as {
-      error?: { code?: string; message?: string; innerError?: Record<string, string>; details?: { code?: string }[] };
-    };
-    if (envelope.error) {
-      code = envelope.error.code ?? code;
-      message = envelope.error.message ?? message;
-      requestId = envelope.error.innerError?.["request-id"] ?? requestId;
-      detailCodes = (envelope.error.details ?? []).map((d) => d.code ?? "").filter(Boolean);
-    }
-  } catch {
-    // Not JSON: keep the raw text (Graph gateways answer some 5xx in HTML).
-  }
-  return new GraphRequestError({ method, path: stripQuery(path), status: res.status, code, graphMessage: message, requestId, attempts, detailCodes });
+  const e = parseErrorEnvelope(res.status, res.statusText, text, res.headers.get("request-id") ?? undefined);
+  return new GraphRequestError({
+    method, path: stripQuery(path), status: res.status, code: e.code, graphMessage: e.message, requestId: e.requestId, attempts, detailCodes: e.detailCodes,
+  });
 }
 
 /** The JSON body of a successful response; `undefined` for 204 or an empty body. */
@@ -268,29 +252,6 @@ function isReplicationLag(e: GraphRequestError): boolean {
     e.status === 404 ||
     (e.status === 400 && (e.detailCodes.includes("NoBackingApplicationObject") || /NoBackingApplicationObject/.test(e.graphMessage)))
   );
-}
-
-function stripQuery(path: string): string {
-  return path.split("?")[0];
-}
-
-/** `Retry-After` in seconds or as an HTTP date; `undefined` when absent or unreadable. */
-export function parseRetryAfter(value: string | null): number | undefined {
-  if (value === null || value.trim() === "") return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds * 1000);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
-}
-
-/** Jittered exponential back-off: min·2^(n-1), capped, times a factor in [0.5, 1). */
-export function backoff(minDelayMs: number, attempt: number): number {
-  const base = Math.min(MAX_BACKOFF_MS, minDelayMs * 2 ** Math.min(attempt - 1, 16));
-  return Math.max(minDelayMs, Math.round(base * (0.5 + Math.random() / 2)));
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 interface TenantLimiter {
