@@ -10,6 +10,7 @@ import { CiamTenant } from "./components/tenant";
 import { MsalBrowserConfig, SpaApplication } from "./components/spa-application";
 import { SignInApp, SignInExperience } from "./components/sign-in-experience";
 import { componentNames } from "./components/naming";
+import { DestroyGuard } from "./dynamic-providers/destroy-guard";
 
 const config = loadStackConfig();
 
@@ -18,6 +19,8 @@ const tenant = new CiamTenant(componentNames.tenant, {
   endpoints: config.endpoints,
   graph: config.graph,
   lifecycle: config.lifecycle,
+  readiness: config.readiness,
+  teardown: config.teardown,
 });
 
 // The tenant's azuread provider is created by the first app the stack registers; existing apps need none.
@@ -25,6 +28,7 @@ const spaApps = Object.fromEntries(config.apps.map((app) => [app.key, new SpaApp
 
 const signIn = new SignInExperience(componentNames.signInExperience, {
   connection: tenant.graphConnection,
+  ready: tenant.ready,
   customAttributes: config.customAttributes,
   userFlows: config.userFlows,
   apps: Object.fromEntries(
@@ -35,6 +39,14 @@ const signIn = new SignInExperience(componentNames.signInExperience, {
   ),
   ...(config.branding ? { branding: config.branding } : {}),
 });
+
+// Registered last and depending on everything, so `pulumi destroy` deletes it first: on a protected stack it stops
+// the destroy before anything else is deleted, saying how to make the stack disposable.
+new DestroyGuard(
+  componentNames.destroyGuard,
+  { lifecycle: config.lifecycle, stack: pulumi.getStack() },
+  { dependsOn: [tenant, ...Object.values(spaApps), signIn] },
+);
 
 /** Directory (tenant) id of the external tenant. */
 export const tenantId = tenant.tenantId;

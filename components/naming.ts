@@ -23,6 +23,8 @@ export const componentNames = {
   signInExperience: "sign-in",
   /** A `SpaApplication` component: the app's config key. */
   app: (appKey: string): string => appKey,
+  /** The `DestroyGuard` that stops `pulumi destroy` of a protected stack (registered last, top level). */
+  destroyGuard: "destroy-guard",
 } as const;
 
 /** Children of a `CiamTenant` named `name`. */
@@ -34,6 +36,12 @@ export function tenantChildNames(name: string) {
     directory: `${name}-tenant`,
     /** Explicit `azuread` provider bound to the tenant. */
     azureadProvider: `${name}-azuread`,
+    /** `TenantPreflight` (ARM): name and provider checks before creation, proof of deletion after destroy. */
+    preflight: `${name}-preflight`,
+    /** `TenantReadiness`: waits until the tenant answers; everything inside depends on it. */
+    readiness: `${name}-ready`,
+    /** `TenantTeardown`: empties a disposable tenant before its deletion. */
+    teardown: `${name}-teardown`,
   } as const;
 }
 

@@ -56,10 +56,18 @@ export interface InvokeRecord {
 /** Resource types the mocks answer; anything else fails the registration (and so the test). */
 const COMPONENT_TYPES = new Set(["ciam-tenant:index:Tenant", "ciam-tenant:index:SpaApplication", "ciam-tenant:index:SignInExperience"]);
 
-/** The Graph-backed dynamic resources (`super(..., "graph", "<Type>")`). */
+/** The Graph-backed dynamic resources that write into the tenant (`super(..., "graph", "<Type>")`). */
 export const DYNAMIC_TYPES = new Set(
   ["UserFlowAttribute", "UserFlow", "UserFlowAppLink", "DefaultBranding", "BrandingLocalization", "BrandingAsset"].map((t) => `pulumi-nodejs:dynamic/graph:${t}`),
 );
+
+/** The lifecycle resources: tenant gates (Graph), preflight (ARM) and the destroy guard. */
+export const LIFECYCLE_TYPES = new Set([
+  "pulumi-nodejs:dynamic/graph:TenantReadiness",
+  "pulumi-nodejs:dynamic/graph:TenantTeardown",
+  "pulumi-nodejs:dynamic/arm:TenantPreflight",
+  "pulumi-nodejs:dynamic/stack:DestroyGuard",
+]);
 
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -98,6 +106,14 @@ function mockState(type: string, name: string, inputs: Record<string, any>, tena
       return { id: `/servicePrincipals/${fakeId("sp", name)}`, state: { ...inputs, objectId: fakeId("sp", name) } };
     case "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant":
       return { id: `/oauth2PermissionGrants/${fakeId("grant", name)}`, state: inputs };
+  }
+  if (LIFECYCLE_TYPES.has(type)) {
+    const { __provider: _provider, ...rest } = inputs;
+    const outputs: Record<string, any> = { ...rest, stateVersion: 1 };
+    if (type.endsWith(":TenantReadiness")) outputs.issuer = `https://login.microsoftonline.com/${inputs.connection?.tenantId}/v2.0`;
+    // Like the tenant: no id while the tenant does not exist (the preview of its creation), so nothing that
+    // waits for these gates (the Graph SP lookup) runs in that preview.
+    return { id: tenantId === undefined ? "" : fakeId("lifecycle", name), state: outputs };
   }
   if (DYNAMIC_TYPES.has(type)) {
     const { __provider: _provider, ...rest } = inputs;
