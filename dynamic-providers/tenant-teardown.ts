@@ -35,7 +35,10 @@ export type TenantLifecycle = (typeof LIFECYCLES)[number];
  */
 export const GLOBAL_ADMINISTRATOR_TEMPLATE_ID = "62e90394-69f5-4237-9190-012177145e10";
 
-/** Display name of the app that holds the tenant's directory extensions (custom attributes). */
+/**
+ * Start of the display name of the app that holds the tenant's directory extensions (custom attributes); the full
+ * name reads "b2c-extensions-app. Do not modify. Used by AADB2C for storing user data."
+ */
 export const B2C_EXTENSIONS_APP_NAME = "b2c-extensions-app";
 
 export interface TenantTeardownInputs {
@@ -124,7 +127,7 @@ export async function emptyTenant(connection: GraphConnection, step = "tenant-te
   await deleteAll(client, ids(otherSps).map((id) => `/servicePrincipals/${enc(id)}`));
 
   // b2c-extensions-app after the others: the custom attributes above were its extension properties.
-  const isExtensionsApp = (a: Application) => a.displayName === B2C_EXTENSIONS_APP_NAME;
+  const isExtensionsApp = (a: Application) => (a.displayName ?? "").startsWith(B2C_EXTENSIONS_APP_NAME);
   const otherApps = apps.filter((a) => !isExtensionsApp(a) && !isCaller(a.appId));
   const extensionApps = apps.filter(isExtensionsApp);
   if (otherApps.length + extensionApps.length) say(`deleting ${otherApps.length + extensionApps.length} app registration(s), ${B2C_EXTENSIONS_APP_NAME} included`);
