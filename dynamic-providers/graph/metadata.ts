@@ -37,7 +37,9 @@ export async function tenantMetadata(authorityHost: string, tenant: string): Pro
     // Not JSON: a gateway page; described below by its status.
   }
   if (res.ok && typeof body.issuer === "string") return { state: "found", issuer: body.issuer };
-  const description = (body.error_description ?? text.slice(0, 300)).split(/\r?\n/)[0] ?? "";
+  // The first sentence of AADSTS descriptions says it all; the rest (advice, trace and correlation ids) would make
+  // every progress line several hundred characters long.
+  const description = ((body.error_description ?? text.slice(0, 300)).split(/\r?\n/)[0] ?? "").split(/(?<=\.)\s/)[0] ?? "";
   const detail = `${res.status} ${body.error ?? res.statusText}: ${description}`.trim();
   if (res.status === 400 && (body.error_codes ?? []).some((c) => TENANT_NOT_FOUND_CODES.includes(c))) return { state: "notFound", detail };
   if (res.status === 400 && /AADSTS90002\b/.test(description)) return { state: "notFound", detail };
