@@ -10,7 +10,8 @@
  * how-to-delete-external-tenant-portal]): users other than the Global Administrator deleting it; app registrations
  * "including the b2c-extensions-app"; user flows ("might need to"). Custom attributes live on the b2c-extensions-app
  * and go first. Order: user flows → custom attributes → service principals of the tenant's own apps → app
- * registrations (b2c-extensions-app last) → users other than the Global Administrators → soft-deleted users and apps
+ * registrations (b2c-extensions-app last) → users other than the Global Administrators and the user running the
+ * stack → soft-deleted users and apps
  * → the app registration running the stack, if one does (its token is already cached; a new one would be refused).
  *
  * Every delete goes through the Graph layer (concurrency per tenant, 429 Retry-After pauses the tenant, deadlines);
@@ -20,7 +21,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type * as MicrosoftGraphBeta from "@microsoft/microsoft-graph-types-beta";
-import { credentialKind, graphClient, isGraphError, type GraphClient, type GraphConnection } from "./graph";
+import { callerIdentity, credentialKind, graphClient, isGraphError, type GraphClient, type GraphConnection } from "./graph";
 import { checkConnection, checkOneOf, diffManaged, inputsAsState, odataString, progress } from "./provider-kit";
 
 const STATE_VERSION = 1;
@@ -87,12 +88,16 @@ async function administratorIds(client: GraphClient): Promise<Set<string>> {
 }
 
 /**
- * The app registration whose credential runs the stack, when an app runs it (AZURE_CLIENT_ID with a secret,
- * certificate or federated token): deleting it (or its service principal) ends token issuance for the rest of the
- * teardown, so it goes last, on the token already cached. A person (Azure CLI) has none.
+ * Who runs the stack, from the tenant token's claims: a user stays (with the Global Administrators); an app
+ * registration goes last, since deleting it (or its service principal) ends token issuance for the rest of the
+ * teardown, which then runs on the token already cached.
  */
-function callerAppId(): string | undefined {
-  return credentialKind(process.env) === "default" ? undefined : process.env.AZURE_CLIENT_ID?.toLowerCase();
+async function caller(connection: GraphConnection): Promise<{ userId?: string; appId?: string }> {
+  const identity = await callerIdentity(connection);
+  if (identity.kind === "user") return { userId: identity.objectId };
+  if (identity.kind === "app") return { appId: identity.appId };
+  // Unreadable token: fall back to the app the environment names, if one (a person's CLI login names none).
+  return credentialKind(process.env) === "default" ? {} : { appId: process.env.AZURE_CLIENT_ID?.toLowerCase() };
 }
 
 /**
@@ -104,7 +109,7 @@ export async function emptyTenant(connection: GraphConnection, step = "tenant-te
   const tenantId = connection.tenantId;
   const enc = encodeURIComponent;
   const say = (what: string) => progress(step, `tenant ${tenantId}: ${what}`);
-  const caller = callerAppId();
+  const runner = await caller(connection);
 
   const flows = await client.list<Flow>("/identity/authenticationEventsFlows?$select=id");
   const flowIds = ids(flows);
@@ -119,7 +124,7 @@ export async function emptyTenant(connection: GraphConnection, step = "tenant-te
   // Only service principals of the tenant's own app registrations: Microsoft's first-party ones (Microsoft Graph,
   // …) are not registrations and do not block deletion.
   const apps = await client.list<Application>("/applications?$select=id,appId,displayName");
-  const isCaller = (appId: string | null | undefined) => caller !== undefined && (appId ?? "").toLowerCase() === caller;
+  const isCaller = (appId: string | null | undefined) => runner.appId !== undefined && (appId ?? "").toLowerCase() === runner.appId;
   const ownAppIds = new Set(apps.map((a) => (a.appId ?? "").toLowerCase()));
   const sps = (await client.list<ServicePrincipal>("/servicePrincipals?$select=id,appId")).filter((sp) => ownAppIds.has((sp.appId ?? "").toLowerCase()));
   const otherSps = sps.filter((sp) => !isCaller(sp.appId));
@@ -135,10 +140,11 @@ export async function emptyTenant(connection: GraphConnection, step = "tenant-te
   await deleteAll(client, ids(extensionApps).map((id) => `/applications/${enc(id)}`));
 
   const admins = await administratorIds(client);
+  if (runner.userId) admins.add(runner.userId);
   const users = await client.list<User>("/users?$select=id,userPrincipalName");
   const kept = users.filter((u) => admins.has((u.id ?? "").toLowerCase()));
   const doomed = users.filter((u) => !admins.has((u.id ?? "").toLowerCase()));
-  if (doomed.length) say(`deleting ${doomed.length} user(s); keeping ${kept.length} Global Administrator(s)`);
+  if (doomed.length) say(`deleting ${doomed.length} user(s); keeping ${kept.length} (Global Administrators and the user running the stack)`);
   await deleteAll(client, ids(doomed).map((id) => `/users/${enc(id)}`));
 
   // Deleted users and apps stay 30 days in deletedItems; they are purged so that they cannot hold the tenant
@@ -148,7 +154,7 @@ export async function emptyTenant(connection: GraphConnection, step = "tenant-te
   // Last: the app running the stack, on the token already issued.
   const callerSps = sps.filter((sp) => isCaller(sp.appId));
   const callerApps = apps.filter((a) => isCaller(a.appId));
-  if (callerApps.length) say(`deleting the app registration running this stack (${caller}) last`);
+  if (callerApps.length) say(`deleting the app registration running this stack (${runner.appId}) last`);
   await deleteAll(client, ids(callerSps).map((id) => `/servicePrincipals/${enc(id)}`));
   await deleteAll(client, ids(callerApps).map((id) => `/applications/${enc(id)}`));
   if (callerApps.length) await purgeDeleted(client, say);

@@ -209,6 +209,31 @@ async function tokenFor(conn: ResolvedConnection): Promise<string> {
   }
 }
 
+/** Who the stack's credential is in the tenant: a signed-in user (delegated token) or an app (app-only token). */
+export type CallerIdentity = { readonly kind: "user"; readonly objectId: string } | { readonly kind: "app"; readonly appId?: string } | { readonly kind: "unknown" };
+
+/**
+ * The identity behind the tenant's token, read from the token's own claims (`scp` + `oid` for a user, `appid`/`azp`
+ * for an app). Used only so that a teardown does not delete the identity running it; access tokens are meant to be
+ * opaque to clients, so an unreadable one is `unknown`, never an error.
+ * @see https://learn.microsoft.com/en-us/entra/identity-platform/access-token-claims-reference
+ */
+export async function callerIdentity(connection: GraphConnection): Promise<CallerIdentity> {
+  return identityOfToken(await tokenFor(resolveConnection(connection)));
+}
+
+export function identityOfToken(jwt: string): CallerIdentity {
+  let claims: { scp?: unknown; oid?: unknown; appid?: unknown; azp?: unknown; roles?: unknown };
+  try {
+    claims = JSON.parse(Buffer.from(jwt.split(".")[1] ?? "", "base64url").toString("utf8")) as typeof claims;
+  } catch {
+    return { kind: "unknown" };
+  }
+  if (typeof claims.scp === "string" && typeof claims.oid === "string") return { kind: "user", objectId: claims.oid.toLowerCase() };
+  const appId = typeof claims.appid === "string" ? claims.appid : typeof claims.azp === "string" ? claims.azp : undefined;
+  return appId ? { kind: "app", appId: appId.toLowerCase() } : { kind: "unknown" };
+}
+
 /** A Graph SDK client for the connection that sends the given token. */
 function sdkClient(conn: ResolvedConnection, accessToken: string): Client {
   const graph: typeof import("@microsoft/microsoft-graph-client") = require("@microsoft/microsoft-graph-client");
