@@ -11,6 +11,7 @@ import { MsalBrowserConfig, SpaApplication } from "./components/spa-application"
 import { SignInApp, SignInExperience } from "./components/sign-in-experience";
 import { componentNames } from "./components/naming";
 import { AutomationIdentity, AutomationOutput, stackFeatures } from "./components/automation-identity";
+import { DestroyGuard } from "./dynamic-providers/destroy-guard";
 
 const config = loadStackConfig();
 
@@ -24,6 +25,8 @@ const tenant = new CiamTenant(componentNames.tenant, {
   graph: config.graph,
   lifecycle: config.lifecycle,
   features,
+  readiness: config.readiness,
+  teardown: config.teardown,
 });
 
 // Off unless configured: the pipelines' identity in the tenant, with exactly the Graph permissions this config needs.
@@ -40,6 +43,7 @@ const spaApps = Object.fromEntries(
 
 const signIn = new SignInExperience(componentNames.signInExperience, {
   connection: tenant.graphConnection,
+  ready: tenant.ready,
   customAttributes: config.customAttributes,
   userFlows: config.userFlows,
   apps: Object.fromEntries(
@@ -50,6 +54,14 @@ const signIn = new SignInExperience(componentNames.signInExperience, {
   ),
   ...(config.branding ? { branding: config.branding } : {}),
 });
+
+// Registered last and depending on everything, so `pulumi destroy` deletes it first: on a protected stack it stops
+// the destroy before anything else is deleted, saying how to make the stack disposable.
+new DestroyGuard(
+  componentNames.destroyGuard,
+  { lifecycle: config.lifecycle, stack: pulumi.getStack() },
+  { dependsOn: [tenant, ...Object.values(spaApps), signIn, ...(automationIdentity ? [automationIdentity] : [])] },
+);
 
 /** Directory (tenant) id of the external tenant. */
 export const tenantId = tenant.tenantId;

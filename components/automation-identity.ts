@@ -52,6 +52,8 @@ export function appRoleId(sp: GraphServicePrincipal, permission: string, tenantI
 /** What the automation identity needs from its tenant; {@link CiamTenant} provides it. */
 export interface AutomationTenant {
   readonly tenantId: pulumi.Output<string>;
+  /** The tenant's gate (`CiamTenant.ready`): created after the tenant answers, deleted before a teardown. */
+  readonly ready: pulumi.Resource;
   azureadProvider(): azuread.Provider;
   graphServicePrincipal(): pulumi.Output<GraphServicePrincipal>;
 }
@@ -124,7 +126,8 @@ export class AutomationIdentity extends pulumi.ComponentResource {
     super("ciam-tenant:index:AutomationIdentity", name, {}, opts);
     const { automation, features, tenant } = args;
     const names = automationChildNames(name);
-    const childOpts: pulumi.CustomResourceOptions = { parent: this, provider: tenant.azureadProvider() };
+    // After the tenant's readiness gate, and — the engine deletes dependents first — deleted before a teardown.
+    const childOpts: pulumi.CustomResourceOptions = { parent: this, provider: tenant.azureadProvider(), dependsOn: [tenant.ready] };
     this.permissions = requiredApplicationPermissions(features);
     const graphSp = tenant.graphServicePrincipal();
     const roleId = (permission: string) => pulumi.all([graphSp, tenant.tenantId]).apply(([sp, tenantId]) => appRoleId(sp, permission, tenantId));

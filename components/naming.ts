@@ -25,6 +25,8 @@ export const componentNames = {
   app: (appKey: string): string => appKey,
   /** The `AutomationIdentity` component (only when `automation` is configured). */
   automation: "ciam-automation",
+  /** The `DestroyGuard` that stops `pulumi destroy` of a protected stack (registered last, top level). */
+  destroyGuard: "destroy-guard",
 } as const;
 
 /** Children of an `AutomationIdentity` named `name`. */
@@ -52,6 +54,12 @@ export function tenantChildNames(name: string) {
     azureadProvider: `${name}-azuread`,
     /** `graph:IdentityCheck`: refuses a run whose identity is of another tenant or lacks a needed permission. */
     identityCheck: `${name}-identity-check`,
+    /** `TenantPreflight` (ARM): name and provider checks before creation, proof of deletion after destroy. */
+    preflight: `${name}-preflight`,
+    /** `TenantReadiness`: waits until the tenant answers; everything inside depends on it. */
+    readiness: `${name}-ready`,
+    /** `TenantTeardown`: empties a disposable tenant before its deletion. */
+    teardown: `${name}-teardown`,
   } as const;
 }
 

@@ -36,6 +36,12 @@ export interface SignInExperienceArgs {
   /** The tenant's Graph connection (see `CiamTenant.graphConnection`); holds no secret. */
   readonly connection: pulumi.Input<GraphConnection>;
   /**
+   * The tenant's readiness gate (`CiamTenant.ready`): every child depends on it, so nothing is written before the
+   * tenant answers, and on destroy everything is deleted before the tenant is emptied.
+   * @default - no gate (the tenant is known to answer)
+   */
+  readonly ready?: pulumi.Resource;
+  /**
    * Custom user attributes, created before the flows that collect them.
    * @see https://learn.microsoft.com/en-us/entra/external-id/customers/how-to-define-custom-attributes
    * @default - no custom attribute
@@ -78,6 +84,7 @@ export class SignInExperience extends pulumi.ComponentResource {
   public readonly defaultBranding?: DefaultBranding;
   /** Branding localizations, by locale. */
   public readonly localizations: Readonly<Record<string, BrandingLocalization>>;
+  private readonly gate: pulumi.Resource[];
 
   constructor(name: string, args: SignInExperienceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ciam-tenant:index:SignInExperience", name, {}, opts);
@@ -85,13 +92,15 @@ export class SignInExperience extends pulumi.ComponentResource {
     const connection = args.connection;
     const apps = args.apps ?? {};
     const projectDir = args.projectDir ?? process.cwd();
+    const gate: pulumi.Resource[] = args.ready ? [args.ready] : [];
+    this.gate = gate;
 
     const customAttributes: Record<string, UserFlowAttribute> = {};
     for (const a of args.customAttributes ?? []) {
       customAttributes[a.name] = new UserFlowAttribute(
         names.customAttribute(a.name),
         { connection, displayName: a.name, dataType: a.dataType, ...(a.description !== undefined ? { description: a.description } : {}) },
-        { parent: this },
+        { parent: this, dependsOn: gate },
       );
     }
 
@@ -112,7 +121,7 @@ export class SignInExperience extends pulumi.ComponentResource {
             ...(a.label !== undefined ? { label: a.label } : {}),
           })),
         },
-        { parent: this, dependsOn: custom },
+        { parent: this, dependsOn: [...gate, ...custom] },
       );
       userFlows[f.key] = flow;
 
@@ -124,7 +133,7 @@ export class SignInExperience extends pulumi.ComponentResource {
           // The flow's resource id, not its flowId output: an id stays known while the flow is updated in place,
           // whereas outputs of a resource being updated are unknown in preview, which would preview a replacement.
           { connection, userFlowId: flow.id, appId: app.clientId },
-          { parent: this, dependsOn: app.servicePrincipal ? [app.servicePrincipal] : [] },
+          { parent: this, dependsOn: [...gate, ...(app.servicePrincipal ? [app.servicePrincipal] : [])] },
         );
       }
     }
@@ -134,7 +143,7 @@ export class SignInExperience extends pulumi.ComponentResource {
       this.defaultBranding = new DefaultBranding(
         names.defaultBranding,
         { connection, properties: brandingProperties(branding.default) },
-        { parent: this },
+        { parent: this, dependsOn: gate },
       );
       this.addAssets(names, connection, DEFAULT_BRANDING_LOCALE, branding.default.images, this.defaultBranding, projectDir);
     }
@@ -145,7 +154,7 @@ export class SignInExperience extends pulumi.ComponentResource {
       const localization = new BrandingLocalization(
         names.localization(locale),
         { connection, locale, properties: brandingProperties(props) },
-        { parent: this, dependsOn: this.defaultBranding ? [this.defaultBranding] : [] },
+        { parent: this, dependsOn: [...gate, ...(this.defaultBranding ? [this.defaultBranding] : [])] },
       );
       localizations[locale] = localization;
       this.addAssets(names, connection, locale, props.images, localization, projectDir);
@@ -183,7 +192,7 @@ export class SignInExperience extends pulumi.ComponentResource {
           contentSha256: asset.sha256,
           contentType: asset.contentType,
         },
-        { parent: this, dependsOn: [owner] },
+        { parent: this, dependsOn: [...this.gate, owner] },
       );
     }
   }

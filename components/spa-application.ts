@@ -23,6 +23,8 @@ export const GRAPH_DELEGATED_SCOPES = {
 
 /** What an app needs from its tenant; {@link CiamTenant} provides it. */
 export interface SpaApplicationTenant {
+  /** The tenant's readiness gate (`CiamTenant.ready`): every azuread resource of the app depends on it. */
+  readonly ready: pulumi.Resource;
   /** Sign-in authority, `https://<subdomain>.ciamlogin.com/`. */
   readonly authority: pulumi.Input<string>;
   /** The tenant's `azuread` provider; called only when the app is registered by the stack. */
@@ -93,7 +95,8 @@ export class SpaApplication extends pulumi.ComponentResource {
     if (app.kind === "spa") {
       const names = appChildNames(name);
       const provider = tenant.azureadProvider();
-      const childOpts: pulumi.CustomResourceOptions = { parent: this, provider };
+      // After the tenant answers; on destroy, deleted before the tenant is emptied.
+      const childOpts: pulumi.CustomResourceOptions = { parent: this, provider, dependsOn: [tenant.ready] };
 
       this.application = new azuread.Application(
         names.application,

@@ -8,11 +8,15 @@ import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
 import * as azureactivedirectory from "@pulumi/azure-native/azureactivedirectory";
 import * as resources from "@pulumi/azure-native/resources";
-import type { EndpointsConfig, GraphTuningConfig, Lifecycle, TenantConfig } from "../config/schema";
+import type { EndpointsConfig, GraphTuningConfig, Lifecycle, ReadinessConfig, TeardownConfig, TenantConfig } from "../config/schema";
 import type { GraphConnection } from "../dynamic-providers/graph/connection";
 import { identityDisagreement } from "../dynamic-providers/graph/identity";
 import type { StackFeatures } from "../dynamic-providers/graph/permissions";
 import { IdentityCheck } from "../dynamic-providers/identity-check";
+import type { ArmConnection } from "../dynamic-providers/arm/connection";
+import { TenantPreflight } from "../dynamic-providers/tenant-preflight";
+import { TenantReadiness } from "../dynamic-providers/tenant-readiness";
+import { TenantTeardown } from "../dynamic-providers/tenant-teardown";
 import { tenantChildNames } from "./naming";
 
 /** Application (client) id of Microsoft Graph, the same in every tenant. */
@@ -48,6 +52,16 @@ export interface CiamTenantArgs {
    * @default - none: only the tenant of the token is checked
    */
   readonly features?: StackFeatures;
+  /**
+   * How long to wait for the tenant to answer before anything is written into it.
+   * @default - 900 s (set by the config schema)
+   */
+  readonly readiness: ReadinessConfig;
+  /**
+   * How long `pulumi destroy` of an ephemeral stack waits for ARM and login to confirm the tenant is gone.
+   * @default - 1800 s (set by the config schema)
+   */
+  readonly teardown: TeardownConfig;
 }
 
 /**
@@ -71,6 +85,17 @@ export class CiamTenant extends pulumi.ComponentResource {
   public readonly directory?: azureactivedirectory.CIAMTenant;
   /** Checked before anything in the tenant is written; the azuread provider and `graphConnection` depend on it. */
   public readonly identityCheck: IdentityCheck;
+  /** Name and provider checks before the tenant is created; proof of deletion after an ephemeral destroy. */
+  public readonly preflight?: TenantPreflight;
+  /** Waits until the tenant answers (created or existing). */
+  public readonly readiness: TenantReadiness;
+  /** Empties the tenant before its deletion (created tenants only; acts only when ephemeral). */
+  public readonly teardown?: TenantTeardown;
+  /**
+   * What every resource that writes into the tenant must `dependsOn`: created after the tenant answers and — the
+   * engine deletes dependents first — deleted before the tenant is emptied and deleted.
+   */
+  public readonly ready: pulumi.Resource;
 
   private readonly childNames: ReturnType<typeof tenantChildNames>;
   private readonly graphEndpoint: string;
@@ -87,11 +112,32 @@ export class CiamTenant extends pulumi.ComponentResource {
     if (t.kind === "create") {
       const keep = args.lifecycle !== "ephemeral";
       const rgName = t.resourceGroup.name;
+      const arm: ArmConnection = {
+        homeTenantId: t.homeTenantId,
+        subscriptionId: t.subscriptionId,
+        resourceManagerEndpoint: args.endpoints.resourceManager,
+        authorityHost: args.endpoints.authorityHost,
+        retryDeadlineSeconds: args.graph.retryDeadlineSeconds,
+      };
+      // The directory depends on the preflight, so the engine checks it before creating anything and deletes it
+      // after the directory: its delete is where an ephemeral destroy proves the directory is gone.
+      this.preflight = new TenantPreflight(
+        this.childNames.preflight,
+        {
+          arm,
+          resourceGroupName: rgName,
+          subdomain: t.subdomain,
+          countryCode: t.countryCode,
+          lifecycle: args.lifecycle,
+          deletionDeadlineSeconds: args.teardown.deletionDeadlineSeconds,
+        },
+        { parent: this },
+      );
       if (t.resourceGroup.create) {
         this.resourceGroup = new resources.ResourceGroup(
           this.childNames.resourceGroup,
           { resourceGroupName: rgName, location: t.resourceGroup.location },
-          { parent: this, protect: keep, retainOnDelete: keep },
+          { parent: this, protect: keep, retainOnDelete: keep, dependsOn: [this.preflight] },
         );
       }
       this.directory = new azureactivedirectory.CIAMTenant(
@@ -108,6 +154,7 @@ export class CiamTenant extends pulumi.ComponentResource {
         },
         {
           parent: this,
+          dependsOn: [this.preflight],
           // Deleting a directory is a manual runbook (no users but the admin, no apps); neither a typo nor a
           // destroy should start it. `ephemeral` stacks opt out.
           protect: keep,
@@ -142,14 +189,32 @@ export class CiamTenant extends pulumi.ComponentResource {
         maxConcurrentRequests: graph.maxConcurrentRequests,
       }),
     );
+    // Between the tenant and everything inside it: wait until it answers (a new tenant refuses tokens and Graph
+    // calls for a while, so even the identity check waits for this).
+    this.readiness = new TenantReadiness(
+      this.childNames.readiness,
+      { connection, deadlineSeconds: args.readiness.deadlineSeconds },
+      { parent: this, ...(this.directory ? { dependsOn: [this.directory] } : {}) },
+    );
     this.identityCheck = new IdentityCheck(
       this.childNames.identityCheck,
       { connection, features: args.features ?? { apps: false, customAttributes: false, userFlows: false, branding: false } },
-      { parent: this },
+      { parent: this, dependsOn: [this.readiness] },
     );
     // Same value, plus a dependency on the check: every Graph-backed resource waits for it. The URN is known in
     // preview too, so the connection stays known (an unknown tenantId would preview every resource as replaced).
     this.graphConnection = pulumi.all([this.identityCheck.urn, connection]).apply(([, c]) => c);
+
+    // For a created tenant, the teardown empties it before its deletion (acting only when ephemeral); the engine
+    // deletes it after everything inside, which depends on it, and before the readiness and the tenant.
+    if (t.kind === "create") {
+      this.teardown = new TenantTeardown(
+        this.childNames.teardown,
+        { connection: this.graphConnection, lifecycle: args.lifecycle },
+        { parent: this, dependsOn: [this.readiness, this.identityCheck] },
+      );
+    }
+    this.ready = this.teardown ?? this.identityCheck;
 
     this.registerOutputs({
       tenantId: this.tenantId,
@@ -204,9 +269,10 @@ export class CiamTenant extends pulumi.ComponentResource {
   public graphServicePrincipal(): pulumi.Output<GraphServicePrincipal> {
     if (this.graphSp === undefined) {
       const provider = this.azureadProvider();
-      // Explicit dependencies make the SDK skip the lookup (unknown result) while the tenant or the provider has no
-      // id yet — the preview of a tenant still to be created — instead of asking an unconfigured provider.
-      const dependsOn: pulumi.Resource[] = this.directory ? [this.directory, provider] : [provider];
+      // Explicit dependencies make the SDK skip the lookup (unknown result) while the tenant, its readiness or the
+      // provider has no id yet — the preview of a tenant still to be created — instead of asking a tenant that may
+      // not answer yet.
+      const dependsOn: pulumi.Resource[] = [this.ready, provider];
       this.graphSp = azuread
         .getServicePrincipalOutput({ clientId: MICROSOFT_GRAPH_APP_ID }, { provider, parent: this, dependsOn })
         .apply((sp): GraphServicePrincipal => ({ objectId: sp.objectId, appRoleIds: { ...(sp.appRoleIds ?? {}) } }));

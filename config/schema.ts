@@ -7,6 +7,7 @@
  *
  * The contract is the "Stack configuration" section of `docs/design.md`.
  */
+import { createHash } from "node:crypto";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
@@ -89,7 +90,19 @@ export const PUBLIC_CLOUD_ENDPOINTS: EndpointsConfig = {
   graph: "https://graph.microsoft.com",
   authorityHost: "https://login.microsoftonline.com",
   graphApiVersion: "beta",
+  resourceManager: "https://management.azure.com",
 };
+
+/** Readiness wait used when `readiness` (or its key) is absent. */
+export const DEFAULT_READINESS: ReadinessConfig = { deadlineSeconds: 900 };
+
+/** Teardown settings used when `teardown` (or its key) is absent. */
+export const DEFAULT_TEARDOWN: TeardownConfig = { deletionDeadlineSeconds: 1800 };
+
+/** Values of `tenant.create.subdomainSuffix`. */
+export const SUBDOMAIN_SUFFIXES = ["none", "stack"] as const;
+/** Length of the suffix `subdomainSuffix: stack` appends. */
+export const SUBDOMAIN_SUFFIX_LENGTH = 6;
 
 /** Graph-layer tuning used when `graph` (or one of its keys) is absent. */
 export const DEFAULT_GRAPH_TUNING: GraphTuningConfig = {
@@ -128,6 +141,16 @@ export interface ResourceGroupConfig {
  */
 export interface CreateTenantConfig extends TenantDerived {
   readonly kind: "create";
+  /** Subscription that holds the resource group (GUID, lower-cased); preflight and deletion checks ask ARM there. */
+  readonly subscriptionId: string;
+  /** Tenant the subscription belongs to (GUID, lower-cased): ARM tokens come from it, not from the CIAM tenant. */
+  readonly homeTenantId: string;
+  /**
+   * `stack`: `subdomain` is the configured prefix plus {@link SUBDOMAIN_SUFFIX_LENGTH} characters derived from the
+   * subscription, project and stack names — stable for the life of the stack, different for every stack, so
+   * parallel pipelines never collide. Ephemeral stacks only. @default "none"
+   */
+  readonly subdomainSuffix: (typeof SUBDOMAIN_SUFFIXES)[number];
   readonly resourceGroup: ResourceGroupConfig;
   /** `createTenantProperties.displayName`. Create-only: a change replaces the tenant. */
   readonly displayName: string;
@@ -260,6 +283,20 @@ export interface EndpointsConfig {
   readonly authorityHost: string;
   /** @default "beta" */
   readonly graphApiVersion: "beta" | "v1.0";
+  /** Azure Resource Manager origin, no path. @default "https://management.azure.com" */
+  readonly resourceManager: string;
+}
+
+/** The wait until a tenant answers (OpenID metadata + one Graph call). @default {@link DEFAULT_READINESS} */
+export interface ReadinessConfig {
+  /** Give up after this many seconds (1–7200); `pulumi up` again resumes. @default 900 */
+  readonly deadlineSeconds: number;
+}
+
+/** Destroy of a disposable (`lifecycle: ephemeral`) stack. @default {@link DEFAULT_TEARDOWN} */
+export interface TeardownConfig {
+  /** After the tenant's ARM delete, wait this long (1–7200 s) for ARM and login to confirm it is gone. @default 1800 */
+  readonly deletionDeadlineSeconds: number;
 }
 
 /** Graph-layer tuning. @default {@link DEFAULT_GRAPH_TUNING} */
@@ -338,12 +375,17 @@ export interface StackConfig {
   readonly lifecycle: Lifecycle;
   /** @default - no automation identity */
   readonly automation?: AutomationConfig;
+  readonly readiness: ReadinessConfig;
+  readonly teardown: TeardownConfig;
 }
 
 /** Options of {@link parseStackConfig}. */
 export interface ParseStackConfigOptions {
   /** Directory that relative branding file paths are resolved against (the Pulumi project directory). */
   readonly projectDir: string;
+  /** Project and stack names, which `subdomainSuffix: stack` derives the suffix from. @default "ciam-tenant", "dev" */
+  readonly project?: string;
+  readonly stack?: string;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -565,6 +607,9 @@ const LOCALE_ALLOWED = "a BCP 47 tag in canonical case such as fr-FR, pt-BR or z
 // ---------------------------------------------------------------------------------------------------------------
 
 const tenantCreateSchema = strict({
+  subscriptionId: guid(),
+  homeTenantId: guid(),
+  subdomainSuffix: oneOf(SUBDOMAIN_SUFFIXES, "subdomainSuffix").default("none"),
   resourceGroup: strict({
     name: text("an ARM resource group name: 1-90 letters, digits, -, _, ., ( or ), not ending in .", (v) =>
       RG_NAME.test(v) && !v.endsWith(".") ? undefined : "is not a valid resource group name",
@@ -587,6 +632,22 @@ const tenantExistingSchema = strict({
   tenantId: guid(),
   subdomain: text("1-26 ASCII letters or digits", (v) => (SUBDOMAIN.test(v) ? undefined : "is not a valid subdomain")),
 });
+
+/**
+ * The suffix `subdomainSuffix: stack` appends: base-36 digits of a SHA-256 of subscription, project and stack —
+ * derived, not random, so it is the same on every run of the stack (no state, no random provider) and differs
+ * between stacks. Renaming the stack changes it, which replaces the tenant.
+ */
+export function stackSubdomainSuffix(subscriptionId: string, project: string, stack: string): string {
+  const digest = createHash("sha256").update(`${subscriptionId.toLowerCase()}/${project}/${stack}`).digest();
+  return BigInt(`0x${digest.toString("hex")}`).toString(36).slice(0, SUBDOMAIN_SUFFIX_LENGTH).padStart(SUBDOMAIN_SUFFIX_LENGTH, "0");
+}
+
+function withSubdomainSuffix(t: TenantConfig, project: string, stack: string): TenantConfig {
+  if (t.kind !== "create" || t.subdomainSuffix !== "stack") return t;
+  const subdomain = `${t.subdomain}${stackSubdomainSuffix(t.subscriptionId, project, stack)}`;
+  return { ...t, ...tenantDerived(subdomain) };
+}
 
 function tenantDerived(subdomain: string): TenantDerived {
   return { subdomain, authority: `https://${subdomain}.ciamlogin.com/`, domainName: `${subdomain}.onmicrosoft.com` };
@@ -753,6 +814,15 @@ const endpointsSchema = strict({
   graph: httpsOrigin().default(PUBLIC_CLOUD_ENDPOINTS.graph),
   authorityHost: httpsOrigin().default(PUBLIC_CLOUD_ENDPOINTS.authorityHost),
   graphApiVersion: oneOf(["beta", "v1.0"], "graphApiVersion").default("beta"),
+  resourceManager: httpsOrigin().default(PUBLIC_CLOUD_ENDPOINTS.resourceManager),
+});
+
+const readinessSchema = strict({
+  deadlineSeconds: int(1, 7200).default(DEFAULT_READINESS.deadlineSeconds),
+});
+
+const teardownSchema = strict({
+  deletionDeadlineSeconds: int(1, 7200).default(DEFAULT_TEARDOWN.deletionDeadlineSeconds),
 });
 
 const graphTuningSchema = strict({
@@ -908,11 +978,13 @@ export function stackConfigSchema(opts: ParseStackConfigOptions) {
     endpoints: endpointsSchema.default(PUBLIC_CLOUD_ENDPOINTS),
     graph: graphTuningSchema.default(DEFAULT_GRAPH_TUNING),
     lifecycle: oneOf(["protected", "ephemeral"], "lifecycle").default("protected"),
+    readiness: readinessSchema.default(DEFAULT_READINESS),
+    teardown: teardownSchema.default(DEFAULT_TEARDOWN),
     automation: automationSchema.optional(),
   }).transform((c): StackConfig => {
       const customNames = new Set(c.customAttributes.map((a) => a.name));
       return {
-        tenant: c.tenant,
+        tenant: withSubdomainSuffix(c.tenant, opts.project ?? "ciam-tenant", opts.stack ?? "dev"),
         apps: c.apps,
         customAttributes: c.customAttributes,
         userFlows: c.userFlows.map((f) => ({
@@ -928,6 +1000,8 @@ export function stackConfigSchema(opts: ParseStackConfigOptions) {
         endpoints: c.endpoints,
         graph: c.graph,
         lifecycle: c.lifecycle,
+        readiness: c.readiness,
+        teardown: c.teardown,
         ...(c.automation ? { automation: c.automation } : {}),
       };
     });
@@ -960,6 +1034,26 @@ function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
 }
 
+/** `subdomainSuffix: stack` is for disposable stacks, and the prefix must leave room for the suffix. */
+function checkSubdomainSuffix(c: Record<string, unknown>, ctx: Ctx): void {
+  const create = isRecord(c.tenant) && isRecord(c.tenant.create) ? c.tenant.create : undefined;
+  if (!create || create.subdomainSuffix !== "stack") return;
+  const lifecycle = c.lifecycle ?? "protected";
+  if (lifecycle !== "ephemeral") {
+    report(
+      ctx,
+      ["tenant", "create", "subdomainSuffix"],
+      "stack",
+      `needs lifecycle: ephemeral (lifecycle is ${JSON.stringify(lifecycle)}): renaming a stack would change the suffix and replace the tenant`,
+      "none; or stack together with lifecycle: ephemeral",
+    );
+  }
+  const max = 26 - SUBDOMAIN_SUFFIX_LENGTH;
+  if (typeof create.subdomain === "string" && create.subdomain.length > max) {
+    report(ctx, ["tenant", "create", "subdomain"], create.subdomain, `is ${create.subdomain.length} characters long, which leaves no room for the ${SUBDOMAIN_SUFFIX_LENGTH}-character suffix`, `1-${max} ASCII letters or digits with subdomainSuffix: stack`);
+  }
+}
+
 /** Reports every later occurrence of an already-seen normalized value. Entries: [path, shown value, normalized]. */
 function reportDuplicates(ctx: Ctx, entries: [PropertyKey[], unknown, unknown][], allowed: string): void {
   const first = new Map<unknown, PropertyKey[]>();
@@ -973,6 +1067,7 @@ function reportDuplicates(ctx: Ctx, entries: [PropertyKey[], unknown, unknown][]
 
 function checkReferences(c: unknown, ctx: Ctx): void {
   if (!isRecord(c)) return;
+  checkSubdomainSuffix(c, ctx);
   const apps = records(c.apps);
   const attrs = records(c.customAttributes);
   const flows = records(c.userFlows);
@@ -1062,8 +1157,8 @@ function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
  *
  * Reads the branding files it names (to check and hash them); registers nothing.
  *
- * @param raw the config keys without namespace: `{ tenant, apps, userFlows, customAttributes, branding, endpoints, graph, lifecycle, automation }`
- * @param opts `projectDir` resolves relative branding file paths
+ * @param raw the config keys without namespace: `{ tenant, apps, userFlows, customAttributes, branding, endpoints, graph, lifecycle, readiness, teardown, automation }`
+ * @param opts `projectDir` resolves relative branding file paths; `project` and `stack` feed `subdomainSuffix: stack`
  * @throws ConfigValidationError listing every problem, each as `<path>: <message>`
  * @see https://learn.microsoft.com/en-us/entra/external-id/customers/overview-customers-ciam
  */
@@ -1074,7 +1169,7 @@ export function parseStackConfig(raw: Record<string, unknown>, opts: ParseStackC
 }
 
 /** Keys read as structured (JSON) config. */
-const STRUCTURED_KEYS = ["tenant", "apps", "customAttributes", "userFlows", "branding", "endpoints", "graph", "automation"] as const;
+const STRUCTURED_KEYS = ["tenant", "apps", "customAttributes", "userFlows", "branding", "endpoints", "graph", "readiness", "teardown", "automation"] as const;
 
 /**
  * Reads the `ciam-tenant` namespace of the current stack and validates it with {@link parseStackConfig}, resolving
@@ -1105,5 +1200,5 @@ export function loadStackConfig(): StackConfig {
     const key = fullKey.slice(CONFIG_NAMESPACE.length + 1);
     if (!known.has(key)) raw[key] = config.get(key);
   }
-  return parseStackConfig(raw, { projectDir: process.cwd() });
+  return parseStackConfig(raw, { projectDir: process.cwd(), project: pulumi.getProject(), stack: pulumi.getStack() });
 }

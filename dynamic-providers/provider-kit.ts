@@ -172,3 +172,31 @@ export function upgradeState<T extends { stateVersion: number }>(
 export function odataString(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
+
+/**
+ * A progress line the person running `pulumi up`/`destroy` sees while a step waits. A dynamic provider has no
+ * engine connection for `pulumi.log` (it falls back to the console); the engine shows the provider's stderr live,
+ * under the stack, and keeps it in the run's diagnostics (checked with the Pulumi CLI 3.248.0).
+ */
+export function progress(step: string, message: string): void {
+  process.stderr.write(`[${step}] ${message}\n`);
+}
+
+/** Check failure unless the value is unknown or one of `allowed` (listed in the message). */
+export function checkOneOf(property: string, value: unknown, allowed: readonly string[]): pulumi.dynamic.CheckFailure[] {
+  if (isUnknown(value) || allowed.includes(value as string)) return [];
+  return [failure(property, value, `allowed: ${allowed.map((a) => JSON.stringify(a)).join(", ")}`)];
+}
+
+/**
+ * `state`, `read` and `update` of a resource whose state is simply its last inputs (plus `stateVersion`): there is
+ * no remote object to read back or change, so refresh keeps the state and an update records the new inputs.
+ */
+export function inputsAsState<I extends object>(stateVersion: number) {
+  const state = (props: unknown) => upgradeState<I & { stateVersion: number }>((props ?? {}) as Record<string, unknown>, stateVersion);
+  return {
+    state,
+    read: async (id: string, props?: unknown) => ({ id, props: state(props) }),
+    update: async (_id: string, _olds: unknown, news: I) => ({ outs: { ...news, stateVersion } }),
+  };
+}

@@ -18,9 +18,12 @@
 import type { Client } from "@microsoft/microsoft-graph-client";
 import { credentialFor } from "./credentials";
 import { graphScope, resolveConnection, type GraphApiVersion, type GraphConnection, type ResolvedConnection } from "./connection";
-import { decodeClaims, forbiddenHint, tenantProblem } from "./diagnosis";
+import { decodeClaims, forbiddenHint, tenantProblem, type TokenClaims } from "./diagnosis";
 import { GraphAuthError, GraphIdentityError, GraphRequestError } from "./errors";
 import { IdentityConfigurationError, selectIdentity } from "./identity";
+import { delay, nextWait, parseErrorEnvelope, parseRetryAfter, RETRYABLE_STATUSES, stripQuery } from "../transport";
+
+export { parseRetryAfter, backoff } from "../transport";
 
 export interface RequestOptions {
   /** API version for this call; defaults to the connection's. */
@@ -118,11 +121,6 @@ export function graphClient(connection: GraphConnection): GraphClient {
 
 type HttpMethod = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
 
-/** Graph statuses worth another attempt (reference: Graph errors and throttling). */
-const RETRYABLE_STATUSES: readonly number[] = [429, 503, 504];
-/** Upper bound of one back-off step when Graph gives no Retry-After. */
-const MAX_BACKOFF_MS = 60_000;
-
 async function sendWithRetries(
   conn: ResolvedConnection,
   method: HttpMethod,
@@ -160,8 +158,8 @@ async function sendWithRetries(
     }
     if (deadline === undefined) throw err;
 
-    const wait = retryAfterMs ?? backoff(conn.minRetryDelayMs, attempt);
-    if (Date.now() + wait > deadline) {
+    const wait = nextWait(retryAfterMs, conn.minRetryDelayMs, attempt, deadline);
+    if (wait === undefined) {
       const seconds = Math.round((deadline - started) / 1000);
       throw new GraphRequestError({
         method, path, status: err.status, code: err.code, graphMessage: err.graphMessage, requestId: err.requestId,
@@ -225,6 +223,27 @@ export async function accessTokenFor(conn: ResolvedConnection): Promise<string> 
   return token;
 }
 
+/** Who the stack's credential is in the tenant: a signed-in user (delegated token) or an app (app-only token). */
+export type CallerIdentity = { readonly kind: "user"; readonly objectId: string } | { readonly kind: "app"; readonly appId?: string } | { readonly kind: "unknown" };
+
+/**
+ * The identity behind the tenant's token, read from the token's own claims (`scp` + `oid` for a user, `appid`/`azp`
+ * for an app). Used only so that a teardown does not delete the identity running it; access tokens are meant to be
+ * opaque to clients, so an unreadable one is `unknown`, never an error.
+ * @see https://learn.microsoft.com/en-us/entra/identity-platform/access-token-claims-reference
+ */
+export async function callerIdentity(connection: GraphConnection): Promise<CallerIdentity> {
+  return identityOfToken(await accessTokenFor(resolveConnection(connection)));
+}
+
+export function identityOfToken(jwt: string): CallerIdentity {
+  const claims: (TokenClaims & { oid?: unknown }) | undefined = decodeClaims(jwt);
+  if (!claims) return { kind: "unknown" };
+  if (typeof claims.scp === "string" && typeof claims.oid === "string") return { kind: "user", objectId: claims.oid.toLowerCase() };
+  const appId = typeof claims.appid === "string" ? claims.appid : typeof claims.azp === "string" ? claims.azp : undefined;
+  return appId ? { kind: "app", appId: appId.toLowerCase() } : { kind: "unknown" };
+}
+
 /** A Graph SDK client for the connection that sends the given token. */
 function sdkClient(conn: ResolvedConnection, accessToken: string): Client {
   const graph: typeof import("@microsoft/microsoft-graph-client") = require("@microsoft/microsoft-graph-client");
@@ -246,25 +265,11 @@ function sdkClient(conn: ResolvedConnection, accessToken: string): Client {
 
 async function toGraphError(res: Response, method: string, path: string, attempts: number, forbiddenToken?: string): Promise<GraphRequestError> {
   const text = await res.text().catch(() => "");
-  let code = `HTTP${res.status}`;
-  let message = text.slice(0, 500) || res.statusText || "no response body";
-  let requestId = res.headers.get("request-id") ?? undefined;
-  let detailCodes: string[] = [];
-  try {
-    const envelope = JSON.parse(text) as {
-      error?: { code?: string; message?: string; innerError?: Record<string, string>; details?: { code?: string }[] };
-    };
-    if (envelope.error) {
-      code = envelope.error.code ?? code;
-      message = envelope.error.message ?? message;
-      requestId = envelope.error.innerError?.["request-id"] ?? requestId;
-      detailCodes = (envelope.error.details ?? []).map((d) => d.code ?? "").filter(Boolean);
-    }
-  } catch {
-    // Not JSON: keep the raw text (Graph gateways answer some 5xx in HTML).
-  }
+  const e = parseErrorEnvelope(res.status, res.statusText, text, res.headers.get("request-id") ?? undefined);
   const hint = forbiddenToken === undefined ? undefined : forbiddenHint(method, stripQuery(path), decodeClaims(forbiddenToken));
-  return new GraphRequestError({ method, path: stripQuery(path), status: res.status, code, graphMessage: message, requestId, attempts, detailCodes, hint });
+  return new GraphRequestError({
+    method, path: stripQuery(path), status: res.status, code: e.code, graphMessage: e.message, requestId: e.requestId, attempts, detailCodes: e.detailCodes, hint,
+  });
 }
 
 /** The JSON body of a successful response; `undefined` for 204 or an empty body. */
@@ -283,29 +288,6 @@ function isReplicationLag(e: GraphRequestError): boolean {
     e.status === 404 ||
     (e.status === 400 && (e.detailCodes.includes("NoBackingApplicationObject") || /NoBackingApplicationObject/.test(e.graphMessage)))
   );
-}
-
-function stripQuery(path: string): string {
-  return path.split("?")[0];
-}
-
-/** `Retry-After` in seconds or as an HTTP date; `undefined` when absent or unreadable. */
-export function parseRetryAfter(value: string | null): number | undefined {
-  if (value === null || value.trim() === "") return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds * 1000);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
-}
-
-/** Jittered exponential back-off: min·2^(n-1), capped, times a factor in [0.5, 1). */
-export function backoff(minDelayMs: number, attempt: number): number {
-  const base = Math.min(MAX_BACKOFF_MS, minDelayMs * 2 ** Math.min(attempt - 1, 16));
-  return Math.max(minDelayMs, Math.round(base * (0.5 + Math.random() / 2)));
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 interface TenantLimiter {

@@ -1,5 +1,5 @@
 /** The Graph layer: the only way the dynamic providers reach Microsoft Graph. */
-export { graphClient, accessTokenFor, parseRetryAfter, backoff, type GraphClient, type RequestOptions, type BinaryContent } from "./client";
+export { graphClient, accessTokenFor, callerIdentity, identityOfToken, parseRetryAfter, backoff, type GraphClient, type RequestOptions, type BinaryContent, type CallerIdentity } from "./client";
 export { resolveConnection, graphScope, PUBLIC_CLOUD, type GraphConnection, type GraphApiVersion, type ResolvedConnection } from "./connection";
 export { credentialFor, gitHubActionsAssertion, type CredentialTarget } from "./credentials";
 export { selectIdentity, azureadSelection, identityDisagreement, describeSelection, IdentityConfigurationError, type IdentitySelection, type CredentialKind } from "./identity";

@@ -7,7 +7,7 @@
  * Does not prove: that Entra accepts these objects or that GitHub/Azure DevOps tokens match the subjects (no call is
  * made; subject formats are checked against their documentation in tests/config/automation.test.ts).
  */
-import type { AutomationConfig } from "../../config/schema";
+import { DEFAULT_GRAPH_TUNING, DEFAULT_READINESS, DEFAULT_TEARDOWN, PUBLIC_CLOUD_ENDPOINTS, type AutomationConfig } from "../../config/schema";
 import type { StackFeatures } from "../../dynamic-providers/graph/permissions";
 import { GRAPH_APP_ROLE_IDS, GRAPH_SP_OBJECT_ID, MS_GRAPH_APP_ID, fakeId, installMocks, promiseOf, providerRef } from "./harness";
 
@@ -32,9 +32,11 @@ async function build(automation: AutomationConfig, features: StackFeatures) {
   const { AutomationIdentity } = await import("../../components/automation-identity");
   const tenant = new CiamTenant("ciam", {
     tenant: { kind: "existing", tenantId: TENANT_ID, subdomain: "contosociam", authority: "https://contosociam.ciamlogin.com/", domainName: "contosociam.onmicrosoft.com" },
-    endpoints: { graph: "https://graph.microsoft.com", authorityHost: "https://login.microsoftonline.com", graphApiVersion: "beta" },
-    graph: { retryDeadlineSeconds: 300, replicationWaitSeconds: 120, maxConcurrentRequests: 4 },
+    endpoints: PUBLIC_CLOUD_ENDPOINTS,
+    graph: DEFAULT_GRAPH_TUNING,
     lifecycle: "protected",
+    readiness: DEFAULT_READINESS,
+    teardown: DEFAULT_TEARDOWN,
   });
   const identity = new AutomationIdentity("ciam-automation", { automation, features, tenant });
   const output = await promiseOf(identity.output);
@@ -60,6 +62,7 @@ describe("AutomationIdentity", () => {
       "ciam-tenant:index:AutomationIdentity",
       "ciam-tenant:index:Tenant",
       "pulumi-nodejs:dynamic/graph:IdentityCheck",
+      "pulumi-nodejs:dynamic/graph:TenantReadiness",
       "pulumi:providers:azuread",
     ]);
     // No password, certificate or any other credential than the federated ones.
@@ -70,6 +73,14 @@ describe("AutomationIdentity", () => {
       expect(r.provider).toBe(provider);
       expect(r.parent).toBe(component.urn);
     }
+  });
+
+  test("GIVEN an automation identity WHEN constructed THEN each of its resources waits for the tenant's gate (so a teardown deletes after them)", async () => {
+    const { h } = await build(fullConfig, ALL);
+    const gate = h.byName("ciam-identity-check").urn;
+    const own = h.registrations.filter((r) => r.type.startsWith("azuread:index/") && r.name.startsWith("ciam-automation-"));
+    expect(own.length).toBeGreaterThan(3);
+    for (const r of own) expect([r.name, r.dependencies]).toEqual([r.name, expect.arrayContaining([gate])]);
   });
 
   test("GIVEN every feature WHEN constructed THEN exactly the five least privileged Graph permissions are assigned, with the tenant's role ids, to the automation SP on Graph's SP", async () => {

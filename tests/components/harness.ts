@@ -86,10 +86,18 @@ export const GRAPH_APP_ROLE_IDS: Readonly<Record<string, string>> = Object.fromE
   ].map((p) => [p, fakeId("role", p)]),
 );
 
-/** The Graph-backed dynamic resources (`super(..., "graph", "<Type>")`). */
+/** The Graph-backed dynamic resources that write into the tenant (`super(..., "graph", "<Type>")`). */
 export const DYNAMIC_TYPES = new Set(
   ["UserFlowAttribute", "UserFlow", "UserFlowAppLink", "DefaultBranding", "BrandingLocalization", "BrandingAsset", "IdentityCheck"].map((t) => `pulumi-nodejs:dynamic/graph:${t}`),
 );
+
+/** The lifecycle resources: tenant gates (Graph), preflight (ARM) and the destroy guard. */
+export const LIFECYCLE_TYPES = new Set([
+  "pulumi-nodejs:dynamic/graph:TenantReadiness",
+  "pulumi-nodejs:dynamic/graph:TenantTeardown",
+  "pulumi-nodejs:dynamic/arm:TenantPreflight",
+  "pulumi-nodejs:dynamic/stack:DestroyGuard",
+]);
 
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -132,6 +140,14 @@ function mockState(type: string, name: string, inputs: Record<string, any>, tena
       return { id: `${inputs.applicationId}/federatedIdentityCredential/${fakeId("fic", name)}`, state: { ...inputs, credentialId: fakeId("fic", name) } };
     case "azuread:index/appRoleAssignment:AppRoleAssignment":
       return { id: `/servicePrincipals/${inputs.resourceObjectId}/appRoleAssignedTo/${fakeId("assignment", name)}`, state: inputs };
+  }
+  if (LIFECYCLE_TYPES.has(type)) {
+    const { __provider: _provider, ...rest } = inputs;
+    const outputs: Record<string, any> = { ...rest, stateVersion: 1 };
+    if (type.endsWith(":TenantReadiness")) outputs.issuer = `https://login.microsoftonline.com/${inputs.connection?.tenantId}/v2.0`;
+    // Like the tenant: no id while the tenant does not exist (the preview of its creation), so nothing that
+    // waits for these gates (the Graph SP lookup) runs in that preview.
+    return { id: tenantId === undefined ? "" : fakeId("lifecycle", name), state: outputs };
   }
   if (DYNAMIC_TYPES.has(type)) {
     const { __provider: _provider, ...rest } = inputs;

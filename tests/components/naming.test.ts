@@ -9,10 +9,19 @@ describe("naming", () => {
     expect(componentNames.tenant).toBe("ciam");
     expect(componentNames.signInExperience).toBe("sign-in");
     expect(componentNames.app("spa")).toBe("spa");
+    expect(componentNames.destroyGuard).toBe("destroy-guard");
   });
 
   test("GIVEN a tenant component name WHEN naming its children THEN they are prefixed with it", () => {
-    expect(tenantChildNames("ciam")).toEqual({ resourceGroup: "ciam-rg", directory: "ciam-tenant", azureadProvider: "ciam-azuread", identityCheck: "ciam-identity-check" });
+    expect(tenantChildNames("ciam")).toEqual({
+      resourceGroup: "ciam-rg",
+      directory: "ciam-tenant",
+      azureadProvider: "ciam-azuread",
+      identityCheck: "ciam-identity-check",
+      preflight: "ciam-preflight",
+      readiness: "ciam-ready",
+      teardown: "ciam-teardown",
+    });
   });
 
   test("GIVEN an app component name WHEN naming its children THEN they are <name>-app, <name>-sp and <name>-consent", () => {

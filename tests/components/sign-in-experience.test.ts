@@ -57,7 +57,7 @@ const branding: BrandingConfig = {
   },
 };
 
-async function build(args: { withBranding?: boolean; defaultBranding?: boolean }) {
+async function build(args: { withBranding?: boolean; defaultBranding?: boolean; withGate?: boolean }) {
   jest.resetModules();
   const h = await installMocks();
   const pulumi = h.pulumi;
@@ -69,6 +69,8 @@ async function build(args: { withBranding?: boolean; defaultBranding?: boolean }
     }
   }
   const sp = new StandInServicePrincipal("spa-sp");
+  // A stand-in for the tenant's readiness gate: any custom resource the mocks know.
+  const gate = args.withGate ? new StandInServicePrincipal("gate") : undefined;
   const b: BrandingConfig | undefined = !args.withBranding ? undefined : args.defaultBranding === false ? { localizations: branding.localizations } : branding;
   const experience = new SignInExperience("sign-in", {
     connection,
@@ -76,6 +78,7 @@ async function build(args: { withBranding?: boolean; defaultBranding?: boolean }
     userFlows,
     apps: { spa: { clientId: SPA_CLIENT_ID, servicePrincipal: sp }, legacy: { clientId: LEGACY_CLIENT_ID } },
     ...(b ? { branding: b } : {}),
+    ...(gate ? { ready: gate } : {}),
     projectDir: PROJECT_DIR,
   });
   const ids = await promiseOf(experience.userFlowIds);
@@ -86,6 +89,19 @@ async function build(args: { withBranding?: boolean; defaultBranding?: boolean }
 const namesOf = (h: Harness, type: string) => h.byType(`pulumi-nodejs:dynamic/graph:${type}`).map((r) => r.name).sort();
 
 describe("SignInExperience", () => {
+  test("GIVEN the tenant's readiness gate WHEN constructed with attributes, flows, links and branding THEN every child depends on it", async () => {
+    const { h } = await build({ withBranding: true, withGate: true });
+    const gate = h.byName("gate");
+    const children = h.registrations.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/graph:"));
+    expect(children.length).toBe(10);
+    for (const r of children) expect([r.name, r.dependencies.includes(gate.urn)]).toEqual([r.name, true]);
+  });
+
+  test("GIVEN no gate WHEN constructed THEN the children depend on nothing extra (the tenant is known to answer)", async () => {
+    const { h } = await build({});
+    expect(h.byName("sign-in-attr-LoyaltyNumber").dependencies).toEqual([]);
+  });
+
   test("GIVEN attributes, two flows and two apps WHEN constructed THEN exactly one attribute, two flows and two links are registered under the component", async () => {
     const { h } = await build({});
     const component = h.byName("sign-in");

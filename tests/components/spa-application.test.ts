@@ -27,9 +27,11 @@ async function build(...apps: AppConfig[]) {
   const { SpaApplication } = await import("../../components/spa-application");
   const tenant = new CiamTenant("ciam", {
     tenant: { kind: "existing", tenantId: TENANT_ID, subdomain: "contosociam", authority: "https://contosociam.ciamlogin.com/", domainName: "contosociam.onmicrosoft.com" },
-    endpoints: { graph: "https://graph.microsoft.com", authorityHost: "https://login.microsoftonline.com", graphApiVersion: "beta" },
+    endpoints: { graph: "https://graph.microsoft.com", authorityHost: "https://login.microsoftonline.com", graphApiVersion: "beta", resourceManager: "https://management.azure.com" },
     graph: { retryDeadlineSeconds: 300, replicationWaitSeconds: 120, maxConcurrentRequests: 4 },
     lifecycle: "protected",
+    readiness: { deadlineSeconds: 900 },
+    teardown: { deletionDeadlineSeconds: 1800 },
   });
   const built = apps.map((app) => new SpaApplication(app.key, { app, tenant }));
   for (const app of built) await promiseOf(app.msalConfig);
@@ -49,6 +51,7 @@ describe("SpaApplication", () => {
       "ciam-tenant:index:SpaApplication",
       "ciam-tenant:index:Tenant",
       "pulumi-nodejs:dynamic/graph:IdentityCheck",
+      "pulumi-nodejs:dynamic/graph:TenantReadiness",
       "pulumi:providers:azuread",
     ]);
     const component = h.byName("spa");
@@ -113,13 +116,21 @@ describe("SpaApplication", () => {
 
   test("GIVEN only an existing app WHEN constructed THEN no application, service principal, grant, provider or invoke exists", async () => {
     const { h, apps } = await build(existing);
-    expect(types(h)).toEqual(["ciam-tenant:index:SpaApplication", "ciam-tenant:index:Tenant", "pulumi-nodejs:dynamic/graph:IdentityCheck"]);
+    expect(types(h)).toEqual(["ciam-tenant:index:SpaApplication", "ciam-tenant:index:Tenant", "pulumi-nodejs:dynamic/graph:IdentityCheck", "pulumi-nodejs:dynamic/graph:TenantReadiness"]);
     expect(h.invokes).toEqual([]);
     const app = apps[0]!;
     expect(app.servicePrincipal).toBeUndefined();
     expect(await promiseOf(app.clientId)).toBe("0f0e0d0c-0b0a-4909-8807-060504030201");
     expect(await promiseOf(app.redirectUris)).toEqual([]);
     expect(await promiseOf(app.msalConfig)).toEqual({ auth: { clientId: "0f0e0d0c-0b0a-4909-8807-060504030201", authority: "https://contosociam.ciamlogin.com/" } });
+  });
+
+  test("GIVEN a spa app WHEN constructed THEN its application, service principal and grant all wait for the tenant's readiness gate", async () => {
+    const { h, tenant } = await build(spa);
+    // An existing tenant: its gate is the identity check, which itself waits for readiness.
+    const gate = h.byName("ciam-identity-check");
+    expect(tenant.ready).toBe(tenant.identityCheck);
+    for (const name of ["spa-app", "spa-sp", "spa-consent"]) expect(h.byName(name).dependencies).toContain(gate.urn);
   });
 
   test("GIVEN two spa apps WHEN constructed THEN they share one provider and one Graph service-principal lookup", async () => {

@@ -1,17 +1,31 @@
 /**
- * CiamTenant with strict mocks: which ARM resources each tenant mode registers, with which options, and what the
- * component exports. Does not prove that ARM accepts the request (no Azure call is made).
+ * CiamTenant with strict mocks: which ARM and lifecycle resources each tenant mode registers, with which options and
+ * dependencies (the engine's create/delete order), and what the component exports. Does not prove that ARM accepts
+ * the request or that the lifecycle providers work (no Azure call is made; see tests/dynamic-providers).
  */
 import type { CiamTenantArgs } from "../../components/tenant";
 import { GRAPH_SP_OBJECT_ID, Harness, MS_GRAPH_APP_ID, TENANT_ID, installMocks, promiseOf, providerRef } from "./harness";
 
-const endpoints = { graph: "https://graph.microsoft.com", authorityHost: "https://login.microsoftonline.com", graphApiVersion: "beta" } as const;
+const endpoints = {
+  graph: "https://graph.microsoft.com",
+  authorityHost: "https://login.microsoftonline.com",
+  graphApiVersion: "beta",
+  resourceManager: "https://management.azure.com",
+} as const;
 const graph = { retryDeadlineSeconds: 300, replicationWaitSeconds: 120, maxConcurrentRequests: 4 };
+const readiness = { deadlineSeconds: 900 };
+const teardown = { deletionDeadlineSeconds: 1800 };
+const SUBSCRIPTION = "aaaaaaaa-0000-4000-8000-000000000001";
+const HOME_TENANT = "bbbbbbbb-0000-4000-8000-000000000002";
+const LIFECYCLE = ["pulumi-nodejs:dynamic/arm:TenantPreflight", "pulumi-nodejs:dynamic/graph:IdentityCheck", "pulumi-nodejs:dynamic/graph:TenantReadiness", "pulumi-nodejs:dynamic/graph:TenantTeardown"];
 
 function createArgs(overrides: Partial<CiamTenantArgs> = {}, rgCreate = true): CiamTenantArgs {
   return {
     tenant: {
       kind: "create",
+      subscriptionId: SUBSCRIPTION,
+      homeTenantId: HOME_TENANT,
+      subdomainSuffix: "none",
       resourceGroup: { name: "rg-ciam-dev", location: "westeurope", create: rgCreate },
       subdomain: "contosociamdev",
       displayName: "Contoso customers",
@@ -24,6 +38,8 @@ function createArgs(overrides: Partial<CiamTenantArgs> = {}, rgCreate = true): C
     endpoints,
     graph,
     lifecycle: "protected",
+    readiness,
+    teardown,
     ...overrides,
   };
 }
@@ -39,6 +55,8 @@ const existingArgs: CiamTenantArgs = {
   endpoints,
   graph,
   lifecycle: "protected",
+  readiness,
+  teardown,
 };
 
 async function build(args: CiamTenantArgs) {
@@ -59,7 +77,7 @@ describe("CiamTenant", () => {
     await promiseOf(tenant.graphConnection);
     await h.settle();
 
-    expect(types(h)).toEqual(["azure-native:azureactivedirectory:CIAMTenant", "azure-native:resources:ResourceGroup", "ciam-tenant:index:Tenant", "pulumi-nodejs:dynamic/graph:IdentityCheck"]);
+    expect(types(h)).toEqual(["azure-native:azureactivedirectory:CIAMTenant", "azure-native:resources:ResourceGroup", "ciam-tenant:index:Tenant", ...LIFECYCLE]);
     const component = h.byName("ciam");
     const rg = h.byName("ciam-rg");
     const dir = h.byName("ciam-tenant");
@@ -80,6 +98,7 @@ describe("CiamTenant", () => {
     });
     expect(dir.inputs).not.toHaveProperty("tenantId");
     expect(dir.dependencies).toContain(rg.urn);
+    expect(dir.dependencies).toContain(h.byName("ciam-preflight").urn);
     expect(dir.protect).toBe(true);
     expect(dir.retainOnDelete).toBe(true);
     expect(dir.ignoreChanges).toEqual(["sku"]);
@@ -117,7 +136,7 @@ describe("CiamTenant", () => {
     const { h, tenant } = await build(createArgs({}, false));
     await promiseOf(tenant.tenantId);
     await h.settle();
-    expect(types(h)).toEqual(["azure-native:azureactivedirectory:CIAMTenant", "ciam-tenant:index:Tenant", "pulumi-nodejs:dynamic/graph:IdentityCheck"]);
+    expect(types(h)).toEqual(["azure-native:azureactivedirectory:CIAMTenant", "ciam-tenant:index:Tenant", ...LIFECYCLE]);
     expect(h.byName("ciam-tenant").inputs.resourceGroupName).toBe("rg-ciam-dev");
   });
 
@@ -128,7 +147,7 @@ describe("CiamTenant", () => {
     expect(await promiseOf(tenant.domainName)).toBe("contosociam.onmicrosoft.com");
     expect((await promiseOf(tenant.graphConnection)).tenantId).toBe("abcdefab-1234-5678-9abc-def012345678");
     await h.settle();
-    expect(types(h)).toEqual(["ciam-tenant:index:Tenant", "pulumi-nodejs:dynamic/graph:IdentityCheck"]);
+    expect(types(h)).toEqual(["ciam-tenant:index:Tenant", "pulumi-nodejs:dynamic/graph:IdentityCheck", "pulumi-nodejs:dynamic/graph:TenantReadiness"]);
     expect(h.invokes).toEqual([]);
   });
 
@@ -172,6 +191,68 @@ describe("CiamTenant", () => {
   });
 });
 
+describe("CiamTenant lifecycle wiring", () => {
+  test("GIVEN a create config WHEN constructed THEN the preflight gets the ARM connection (no secret), the name, the country and the lifecycle, and the group and the tenant wait for it", async () => {
+    const { h, tenant } = await build(createArgs());
+    await promiseOf(tenant.graphConnection);
+    await h.settle();
+    const preflight = h.byName("ciam-preflight");
+    expect(preflight.parent).toBe(h.byName("ciam").urn);
+    const { __provider: _p, ...inputs } = preflight.inputs;
+    expect(inputs).toEqual({
+      arm: {
+        homeTenantId: HOME_TENANT,
+        subscriptionId: SUBSCRIPTION,
+        resourceManagerEndpoint: "https://management.azure.com",
+        authorityHost: "https://login.microsoftonline.com",
+        retryDeadlineSeconds: 300,
+      },
+      resourceGroupName: "rg-ciam-dev",
+      subdomain: "contosociamdev",
+      countryCode: "US",
+      lifecycle: "protected",
+      deletionDeadlineSeconds: 1800,
+    });
+    // Created before, deleted after, the group and the directory.
+    expect(h.byName("ciam-rg").dependencies).toContain(preflight.urn);
+    expect(h.byName("ciam-tenant").dependencies).toContain(preflight.urn);
+    // Nothing lifecycle-related is protected: protecting them would block an ephemeral destroy.
+    for (const name of ["ciam-preflight", "ciam-ready", "ciam-teardown"]) expect([h.byName(name).protect, h.byName(name).retainOnDelete]).toEqual([false, false]);
+  });
+
+  test("GIVEN a create config WHEN constructed THEN readiness waits for the directory, teardown for readiness, and the gate everything else depends on is the teardown", async () => {
+    const { h, tenant } = await build(createArgs({ lifecycle: "ephemeral" }));
+    await promiseOf(tenant.graphConnection);
+    await h.settle();
+    const dir = h.byName("ciam-tenant");
+    const ready = h.byName("ciam-ready");
+    const teardown = h.byName("ciam-teardown");
+    expect(ready.dependencies).toContain(dir.urn);
+    expect(ready.inputs.connection.tenantId).toBe(TENANT_ID);
+    expect(ready.inputs.deadlineSeconds).toBe(900);
+    expect(teardown.dependencies).toContain(ready.urn);
+    expect(teardown.inputs.lifecycle).toBe("ephemeral");
+    expect(teardown.inputs.connection.tenantId).toBe(TENANT_ID);
+    expect(tenant.ready).toBe(tenant.teardown);
+    expect(h.byName("ciam-preflight").inputs.lifecycle).toBe("ephemeral");
+  });
+
+  test("GIVEN an existing tenant WHEN constructed THEN readiness and the identity check are registered (no preflight, no teardown) and the check, after readiness, is the gate", async () => {
+    const { h, tenant } = await build({ ...existingArgs, readiness: { deadlineSeconds: 60 } });
+    await promiseOf(tenant.graphConnection);
+    await h.settle();
+    expect(tenant.preflight).toBeUndefined();
+    expect(tenant.teardown).toBeUndefined();
+    expect(tenant.ready).toBe(tenant.identityCheck);
+    const ready = h.byName("ciam-ready");
+    expect(ready.inputs.deadlineSeconds).toBe(60);
+    expect(ready.inputs.connection.tenantId).toBe("abcdefab-1234-5678-9abc-def012345678");
+    expect(ready.dependencies).toEqual([]);
+    // A tenant that does not answer yet refuses tokens too: the identity check waits for readiness.
+    expect(h.byName("ciam-identity-check").dependencies).toEqual([ready.urn]);
+  });
+});
+
 describe("azureadEnvironment", () => {
   test("GIVEN a Graph endpoint WHEN mapped THEN national clouds get their azuread environment and others none", async () => {
     const { azureadEnvironment } = await import("../../components/tenant");
@@ -183,7 +264,10 @@ describe("azureadEnvironment", () => {
   });
 
   test("GIVEN a US Government Graph endpoint WHEN the tenant's azuread provider is made THEN it targets that cloud", async () => {
-    const { h, tenant } = await build({ ...existingArgs, endpoints: { ...endpoints, graph: "https://graph.microsoft.us", authorityHost: "https://login.microsoftonline.us" } });
+    const { h, tenant } = await build({
+      ...existingArgs,
+      endpoints: { ...endpoints, graph: "https://graph.microsoft.us", authorityHost: "https://login.microsoftonline.us", resourceManager: "https://management.usgovcloudapi.net" },
+    });
     tenant.azureadProvider();
     await h.settle();
     expect(h.byType("pulumi:providers:azuread")[0]!.inputs.environment).toBe("usgovernment");

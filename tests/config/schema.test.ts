@@ -21,6 +21,8 @@ import {
 
 const repoRoot = path.resolve(__dirname, "..", "..");
 const GUID_A = "11111111-2222-4333-8444-555555555555";
+const SUBSCRIPTION = "aaaaaaaa-0000-4000-8000-000000000001";
+const HOME_TENANT = "bbbbbbbb-0000-4000-8000-000000000002";
 
 type Raw = Record<string, any>;
 
@@ -29,6 +31,8 @@ function validConfig(): Raw {
   return {
     tenant: {
       create: {
+        subscriptionId: SUBSCRIPTION,
+        homeTenantId: HOME_TENANT,
         resourceGroup: { name: "rg-ciam-dev", location: "westeurope" },
         subdomain: "contosociamdev",
         displayName: "Contoso customers",
@@ -133,7 +137,17 @@ const invalidCases: [string, (c: Raw) => Raw, string, string[]][] = [
   ["retryDeadlineSeconds is fractional", (c) => ({ ...c, graph: { retryDeadlineSeconds: 1.5 } }), "graph.retryDeadlineSeconds", ["1.5 is out of range", "an integer from 1 to 3600"]],
   ["replicationWaitSeconds is a string", (c) => ({ ...c, graph: { replicationWaitSeconds: "120" } }), "graph.replicationWaitSeconds", ['"120" is not a number', "an integer from 1 to 1800"]],
   ["lifecycle is unknown", (c) => ({ ...c, lifecycle: "temporary" }), "lifecycle", ['"temporary"', "allowed: protected, ephemeral"]],
-  ["an unknown top-level key", (c) => ({ ...c, userflows: [] }), "userflows", ['"userflows" is not a known key', "allowed: tenant, apps, customAttributes, userFlows, branding, endpoints, graph, lifecycle"]],
+  ["an unknown top-level key", (c) => ({ ...c, userflows: [] }), "userflows", ['"userflows" is not a known key', "allowed: tenant, apps, customAttributes, userFlows, branding, endpoints, graph, lifecycle, readiness, teardown, automation"]],
+  // tenant lifecycle (issue 4)
+  ["subscriptionId is missing", (c) => (delete c.tenant.create.subscriptionId, c), "tenant.create.subscriptionId", ["value is missing", "allowed: a GUID"]],
+  ["homeTenantId is not a GUID", (c) => (c.tenant.create.homeTenantId = "contoso.onmicrosoft.com", c), "tenant.create.homeTenantId", ['"contoso.onmicrosoft.com" is not a GUID', "allowed: a GUID"]],
+  ["subdomainSuffix is unknown", (c) => ((c.tenant.create.subdomainSuffix = "random"), (c.lifecycle = "ephemeral"), c), "tenant.create.subdomainSuffix", ['"random" is not a valid subdomainSuffix', "allowed: none, stack"]],
+  ["subdomainSuffix stack on a protected stack", (c) => (c.tenant.create.subdomainSuffix = "stack", c), "tenant.create.subdomainSuffix", ['"stack" needs lifecycle: ephemeral (lifecycle is "protected")', "allowed: none; or stack together with lifecycle: ephemeral"]],
+  ["subdomain leaves no room for the suffix", (c) => ((c.tenant.create.subdomainSuffix = "stack"), (c.tenant.create.subdomain = "a".repeat(21)), (c.lifecycle = "ephemeral"), c), "tenant.create.subdomain", ["is 21 characters long, which leaves no room for the 6-character suffix", "allowed: 1-20 ASCII letters or digits with subdomainSuffix: stack"]],
+  ["resourceManager endpoint is http", (c) => ({ ...c, endpoints: { resourceManager: "http://management.azure.com" } }), "endpoints.resourceManager", ["uses the scheme http:", "an https:// origin without a path"]],
+  ["readiness deadline is 0", (c) => ({ ...c, readiness: { deadlineSeconds: 0 } }), "readiness.deadlineSeconds", ["0 is out of range", "an integer from 1 to 7200"]],
+  ["readiness has an unknown key", (c) => ({ ...c, readiness: { timeoutSeconds: 60 } }), "readiness.timeoutSeconds", ['"timeoutSeconds" is not a known key', "allowed: deadlineSeconds"]],
+  ["teardown deletion deadline is a string", (c) => ({ ...c, teardown: { deletionDeadlineSeconds: "600" } }), "teardown.deletionDeadlineSeconds", ['"600" is not a number', "an integer from 1 to 7200"]],
 ];
 
 describe("parseStackConfig rejects invalid configs", () => {
@@ -202,11 +216,39 @@ describe("parseStackConfig applies defaults and derives values", () => {
   });
 
   test("GIVEN no endpoints, graph or lifecycle WHEN parsed THEN public cloud, default tuning and protected apply", () => {
-    expect(parsed.endpoints).toEqual({ graph: "https://graph.microsoft.com", authorityHost: "https://login.microsoftonline.com", graphApiVersion: "beta" });
+    expect(parsed.endpoints).toEqual({
+      graph: "https://graph.microsoft.com",
+      authorityHost: "https://login.microsoftonline.com",
+      graphApiVersion: "beta",
+      resourceManager: "https://management.azure.com",
+    });
     expect(parsed.endpoints).toEqual(PUBLIC_CLOUD_ENDPOINTS);
     expect(parsed.graph).toEqual({ retryDeadlineSeconds: 300, replicationWaitSeconds: 120, maxConcurrentRequests: 4 });
     expect(parsed.graph).toEqual(DEFAULT_GRAPH_TUNING);
     expect(parsed.lifecycle).toBe("protected");
+    expect(parsed.endpoints.resourceManager).toBe("https://management.azure.com");
+    expect(parsed.readiness).toEqual({ deadlineSeconds: 900 });
+    expect(parsed.teardown).toEqual({ deletionDeadlineSeconds: 1800 });
+  });
+
+  test("GIVEN subdomainSuffix stack on an ephemeral stack WHEN parsed for two stacks THEN each gets the prefix plus 6 stable characters, and the domain and authority follow", () => {
+    const c = validConfig();
+    c.lifecycle = "ephemeral";
+    c.tenant.create.subdomain = "ciamci";
+    c.tenant.create.subdomainSuffix = "stack";
+    const a1 = parseStackConfig(c, { projectDir: repoRoot, project: "ciam-tenant", stack: "ci-101" }).tenant;
+    const a2 = parseStackConfig(c, { projectDir: repoRoot, project: "ciam-tenant", stack: "ci-101" }).tenant;
+    const b = parseStackConfig(c, { projectDir: repoRoot, project: "ciam-tenant", stack: "ci-102" }).tenant;
+    expect(a1.subdomain).toMatch(/^ciamci[0-9a-z]{6}$/);
+    expect(a2.subdomain).toBe(a1.subdomain);
+    expect(b.subdomain).toMatch(/^ciamci[0-9a-z]{6}$/);
+    expect(b.subdomain).not.toBe(a1.subdomain);
+    expect(a1.domainName).toBe(`${a1.subdomain}.onmicrosoft.com`);
+    expect(a1.authority).toBe(`https://${a1.subdomain}.ciamlogin.com/`);
+  });
+
+  test("GIVEN subdomainSuffix none (the default) WHEN parsed THEN the subdomain is the configured one", () => {
+    expect(parseStackConfig(validConfig(), { projectDir: repoRoot, project: "p", stack: "s" }).tenant.subdomain).toBe("contosociamdev");
   });
 
   test("GIVEN a flow without attributes or apps WHEN parsed THEN email (required) + displayName (optional) and no apps apply", () => {
@@ -226,6 +268,9 @@ describe("parseStackConfig applies defaults and derives values", () => {
   test("GIVEN a created tenant WHEN parsed THEN kind, sku, resource-group creation, authority and domain are set", () => {
     expect(parsed.tenant).toEqual({
       kind: "create",
+      subscriptionId: SUBSCRIPTION,
+      homeTenantId: HOME_TENANT,
+      subdomainSuffix: "none",
       resourceGroup: { name: "rg-ciam-dev", location: "westeurope", create: true },
       subdomain: "contosociamdev",
       displayName: "Contoso customers",
@@ -287,11 +332,15 @@ describe("parseStackConfig applies defaults and derives values", () => {
   });
 
   test("GIVEN an endpoint with a trailing slash WHEN parsed THEN it is normalized to the origin", () => {
-    const c = { ...validConfig(), endpoints: { graph: "https://graph.microsoft.us/", authorityHost: "https://login.microsoftonline.us", graphApiVersion: "v1.0" } };
+    const c = {
+      ...validConfig(),
+      endpoints: { graph: "https://graph.microsoft.us/", authorityHost: "https://login.microsoftonline.us", graphApiVersion: "v1.0", resourceManager: "https://management.usgovcloudapi.net/" },
+    };
     expect(parseStackConfig(c, { projectDir: repoRoot }).endpoints).toEqual({
       graph: "https://graph.microsoft.us",
       authorityHost: "https://login.microsoftonline.us",
       graphApiVersion: "v1.0",
+      resourceManager: "https://management.usgovcloudapi.net",
     });
   });
 

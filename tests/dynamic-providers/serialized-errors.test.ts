@@ -9,6 +9,10 @@ import Module from "node:module";
 import { GraphAuthError, GraphIdentityError, GraphRequestError, IdentityConfigurationError } from "../../dynamic-providers/graph";
 import { identityCheckProvider } from "../../dynamic-providers/identity-check";
 import { PartialCreateError } from "../../dynamic-providers/provider-kit";
+import { ArmAuthError, ArmRequestError } from "../../dynamic-providers/arm";
+import { TenantNotReadyError } from "../../dynamic-providers/tenant-readiness";
+import { DirectorySurvivedError } from "../../dynamic-providers/tenant-preflight";
+import { ProtectedStackError } from "../../dynamic-providers/destroy-guard";
 
 /** Loads code the way the dynamic-provider host does: as a plain Node module, outside jest's sandbox. */
 function compile(code: string): Record<string, unknown> {
@@ -69,6 +73,24 @@ describe("errors thrown by serialized providers keep their text", () => {
     const result = await provider.check!({} as never, { connection, features: { apps: "yes" } as never });
     expect(result.failures).toEqual([
       { property: "features", reason: expect.stringContaining("an object with the booleans apps, customAttributes, userFlows, branding is required") },
+    ]);
+  });
+
+  test("GIVEN the lifecycle errors WHEN built serialized THEN each keeps its text (what pulumi up/destroy print)", async () => {
+    const errors = await runSerialized(() => [
+      new ArmRequestError({ method: "POST", path: "/p", status: 409, code: "MissingSubscriptionRegistration", armMessage: "nope", requestId: "r-1", attempts: 1 }),
+      new ArmAuthError("home-1", "https://login.example", new Error("AADSTS50076")),
+      new TenantNotReadyError("t-1", 60, 4, "OpenID metadata: 400"),
+      new DirectorySurvivedError("contoso", 60, "login still answers"),
+      new ProtectedStackError("dev"),
+    ]);
+    for (const e of errors) expect(e).toBeInstanceOf(RealmError);
+    expect(errors.map((e) => e.message.slice(0, 40))).toEqual([
+      "ARM POST /p failed: 409 MissingSubscript",
+      "Could not get an Azure Resource Manager ",
+      "tenant t-1 did not answer within 60s (4 ",
+      "the tenant contoso.onmicrosoft.com was d",
+      'stack "dev" is protected (ciam-tenant:li',
     ]);
   });
 });

@@ -269,6 +269,28 @@ test("neither the state nor the stack config holds a secret in plain text", asyn
   expect((await s.stack.exportState()).secrets_providers?.type).toBe("passphrase");
 });
 
+test("destroy of a protected stack stops at the guard, names the fix and deletes nothing", async () => {
+  s.config.lifecycle = "protected";
+  s.stack.writeConfig(s.config);
+  s.emu.clearLog();
+  const up = await s.stack.up();
+  // Only the guard changes (it records the lifecycle); nothing in the tenant does.
+  expect(up.changes).toEqual({ update: 1, same: SCENARIO_RESOURCES.length - 1 });
+  expect(s.emu.writes()).toEqual([]);
+  const before = resourcesOf(await s.stack.exportState()).map((r) => r.urn).sort();
+
+  const refused = await s.stack.run(["destroy", "--yes", "--skip-preview"], { okCodes: [255, 1] });
+  expect(`${refused.stdout}${refused.stderr}`).toMatch(/protected.*lifecycle ephemeral/s);
+  expect(s.emu.writes()).toEqual([]);
+  expect(resourcesOf(await s.stack.exportState()).map((r) => r.urn).sort()).toEqual(before);
+
+  // The fix the message names: make the stack disposable, up (no Graph write), then destroy (next test).
+  s.config.lifecycle = "ephemeral";
+  s.stack.writeConfig(s.config);
+  await s.stack.up();
+  expect(s.emu.writes()).toEqual([]);
+});
+
 test("destroy removes every object the stack made, and a second destroy is a no-op", async () => {
   s.emu.clearLog();
   const destroyed = await s.stack.destroy();

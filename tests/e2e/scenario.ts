@@ -36,6 +36,9 @@ export function scenarioConfig(emu: Emulator, app: ScenarioApp) {
     endpoints: { graph: emu.url, authorityHost: emu.url },
     // Short deadlines keep a failing run short; minimum back-off is not configurable from the stack (by design).
     graph: { retryDeadlineSeconds: 120, replicationWaitSeconds: 60, maxConcurrentRequests: 4 },
+    // A test stack may be destroyed (the default, protected, makes destroy stop at the guard: lifecycle.test.ts).
+    // With an existing tenant, ephemeral adds no teardown: destroy removes only what the stack made.
+    lifecycle: "ephemeral" as "ephemeral" | "protected",
   };
 }
 export type ScenarioConfig = ReturnType<typeof scenarioConfig>;
@@ -44,6 +47,9 @@ export type ScenarioConfig = ReturnType<typeof scenarioConfig>;
 export const SCENARIO_RESOURCES = [
   "pulumi:pulumi:Stack::ciam-tenant-e2e",
   "ciam-tenant:index:Tenant::ciam",
+  "pulumi-nodejs:dynamic/graph:TenantReadiness::ciam-ready",
+  "pulumi-nodejs:dynamic/graph:IdentityCheck::ciam-identity-check",
+  "pulumi-nodejs:dynamic/stack:DestroyGuard::destroy-guard",
   "ciam-tenant:index:SpaApplication::spa",
   "ciam-tenant:index:SignInExperience::sign-in",
   "pulumi-nodejs:dynamic/graph:UserFlowAttribute::sign-in-attr-LoyaltyNumber",

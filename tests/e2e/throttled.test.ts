@@ -6,7 +6,7 @@
  * What this does not prove: the exact throttling and lag of the real service (their shapes are emulator switches,
  * reference §6); long outages beyond the configured deadlines (unit tests of the Graph layer cover giving up).
  */
-import { appliedWrites, Scenario, startScenario } from "./scenario";
+import { appliedWrites, Scenario, SCENARIO_RESOURCES, startScenario } from "./scenario";
 
 jest.setTimeout(10 * 60_000);
 
@@ -34,7 +34,7 @@ test("up converges through 429s, a 503 and replication lag, creating each object
   expect(failed).toBe(2 + 1 + 2 + 3);
   // Replication lag was met too: something answered 404 right after its creation, and was retried.
   expect(s.emu.requests.some((r) => r.version !== null && r.status === 404)).toBe(true);
-  expect(up.changes).toEqual({ create: 11 });
+  expect(up.changes).toEqual({ create: SCENARIO_RESOURCES.length });
   const writes = appliedWrites(s.emu);
   expect(writes.filter((w) => w === "POST /identity/userFlowAttributes")).toHaveLength(1);
   expect(writes.filter((w) => w === "POST /identity/authenticationEventsFlows")).toHaveLength(1);

@@ -71,7 +71,7 @@ export function visible<T extends Lagging>(ctx: GraphRequestContext, rec: T | un
  * A collection response: `$filter`, `$orderby`, `$select`, then paging by `$top` (or `options.pageSize`) with an
  * `@odata.nextLink` on the request's own scheme and host.
  */
-export function collection(ctx: GraphRequestContext, contextPath: string, items: JsonObject[]): GraphResponse {
+export function collection(ctx: GraphRequestContext, contextPath: string, items: JsonObject[], defaultSelect?: string): GraphResponse {
   let list = items;
   const filter = ctx.query["$filter"];
   if (filter !== undefined) {
@@ -94,7 +94,7 @@ export function collection(ctx: GraphRequestContext, contextPath: string, items:
       throw new GraphHttpError(400, "Directory_ExpiredPageToken", "The specified page token value has expired and can no longer be included in your request.");
     }
   }
-  const page = list.slice(offset, offset + pageSize).map((i) => applySelect(i, ctx.query["$select"]));
+  const page = list.slice(offset, offset + pageSize).map((i) => applySelect(i, ctx.query["$select"] ?? defaultSelect));
   const body: JsonObject = { "@odata.context": `${ctx.versionBase}/$metadata#${contextPath}` };
   if (offset + pageSize < list.length) {
     const params = new URLSearchParams();
@@ -110,9 +110,19 @@ function encodePath(path: string): string {
   return path.split("/").map((s) => encodeURIComponent(s).replace(/%24/g, "$").replace(/%40/g, "@").replace(/%3A/gi, ":").replace(/%27/g, "'").replace(/%28/g, "(").replace(/%29/g, ")").replace(/%3D/gi, "=")).join("/");
 }
 
-/** A single entity response with its `@odata.context`. */
-export function entity(ctx: GraphRequestContext, contextPath: string, item: JsonObject, status = 200, headers?: Record<string, string>): GraphResponse {
-  const selected = applySelect(item, ctx.query["$select"]);
+/**
+ * A single entity response with its `@odata.context`; `defaultSelect` is the property set shown without `$select`
+ * (users show only a default subset).
+ */
+export function entity(
+  ctx: GraphRequestContext,
+  contextPath: string,
+  item: JsonObject,
+  status = 200,
+  headers?: Record<string, string>,
+  defaultSelect?: string,
+): GraphResponse {
+  const selected = applySelect(item, ctx.query["$select"] ?? defaultSelect);
   return ok({ "@odata.context": `${ctx.versionBase}/$metadata#${contextPath}`, ...selected }, status, headers);
 }
 

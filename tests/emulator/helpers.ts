@@ -94,3 +94,36 @@ export function attributeCollection(attributeIds: string[], inputs: string[] = a
     },
   };
 }
+
+export const CIAM_API_VERSION = "2023-05-17-preview";
+
+/** The ARM id path of a ciamDirectories resource in the emulator's subscription and resource group. */
+export function directoryPath(emu: Emulator, name: string, resourceGroup = emu.resourceGroup): string {
+  return `/subscriptions/${emu.subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.AzureActiveDirectory/ciamDirectories/${name}`;
+}
+
+/**
+ * A raw ARM call on `emu.armUrl` with a home-tenant ARM token; `?api-version=2023-05-17-preview` is appended unless
+ * the path has a query or `apiVersion: null` is given. A full URL (e.g. an `Azure-AsyncOperation` header) is used as is.
+ */
+export async function armCall(
+  emu: Emulator,
+  method: string,
+  path: string,
+  opts: CallOptions & { apiVersion?: string | null } = {},
+): Promise<RawResponse> {
+  let url = path.startsWith("https://") ? path : `${emu.armUrl}${path}`;
+  const v = opts.apiVersion === undefined ? CIAM_API_VERSION : opts.apiVersion;
+  if (v !== null && !path.startsWith("https://") && !path.includes("?")) url += `?api-version=${v}`;
+  return call(emu, method, url, { ...opts, token: opts.token ?? emu.armAccessToken() });
+}
+
+/** A valid create body (reference §1.3 example), with top-level overrides. */
+export function createDirectoryBody(overrides: JsonObject = {}): JsonObject {
+  return {
+    location: "United States",
+    sku: { name: "Standard", tier: "A0" },
+    properties: { createTenantProperties: { displayName: "Contoso customers", countryCode: "US" } },
+    ...overrides,
+  };
+}

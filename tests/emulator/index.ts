@@ -1,6 +1,7 @@
 /**
  * A stateful local HTTPS emulator of the Microsoft Graph endpoints this project calls (CIAM user flows, user flow
- * attributes, identity providers, company branding, directory objects) and of the login endpoints MSAL needs.
+ * attributes, identity providers, company branding, directory objects), of the login endpoints MSAL needs, and of
+ * the Azure Resource Manager endpoints of the tenant resource (`Microsoft.AzureActiveDirectory/ciamDirectories`).
  * Behaviour follows the Graph reference sheet (graph-api.md), quirks included; facts the sheet tags [inferred] or
  * [unknown] are switches in {@link EmulatorOptions}. See README.md in this folder.
  */
@@ -9,15 +10,19 @@ import { readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer, Server } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
-import { DEFAULT_APP_ROLES, TokenAuthority } from "./auth";
+import { ArmHttpError, armEnvelope } from "./arm/errors";
+import { routeArm } from "./arm/router";
+import { ArmState } from "./arm/state";
+import { DEFAULT_APP_ROLES, IssueOptions, TokenAuthority } from "./auth";
 import { rolesAllow } from "./permissions";
-import { GraphRequestContext, GraphResponse, splitPath } from "./context";
+import { GraphRequestContext, GraphResponse, isBinary, splitPath } from "./context";
 import { errorEnvelope, GraphHttpError } from "./errors";
 import { routeGraph } from "./graph/router";
 import { createFlow } from "./graph/flows";
 import { EmulatorStore } from "./store";
 import type {
   BinaryBody,
+  EmulatedService,
   EmulatorOptions,
   FaultInjector,
   FaultRule,
@@ -29,6 +34,9 @@ import type {
 export * from "./types";
 export { EmulatorStore, STREAM_NAMES } from "./store";
 export type { BrandingSnapshot, StoreCounts, StreamName } from "./store";
+export { ArmState } from "./arm/state";
+export type { DeletionBlockers, TenantStatus } from "./arm/state";
+export type { IssueOptions } from "./auth";
 export { GRAPH_APP_ID, GRAPH_SCOPES, BUILT_IN_ATTRIBUTES, BUILT_IN_IDPS } from "./seed";
 export { DEFAULT_APP_ROLES } from "./auth";
 export { documentedPermissions } from "./permissions";
@@ -39,9 +47,23 @@ const { ensureTestCertificates } = require("../support/test-certs") as {
 };
 
 export interface Emulator {
-  /** `https://localhost:<port>`: the Graph base URL and the authority host. */
+  /** `https://localhost:<port>`: the Graph base URL and the authority host (ARM paths answer here too). */
   url: string;
+  /**
+   * `https://127.0.0.1:<port>`: the same server under a second origin, so that the resource-manager audience
+   * (`${armUrl}/.default`) differs from Graph's, as management.azure.com differs from graph.microsoft.com.
+   */
+  armUrl: string;
+  /** `${armUrl}/.default`: the ARM token scope (the public `https://management.azure.com/.default` works too). */
+  armScope: string;
   tenantId: string;
+  /** The subscription's tenant: ARM accepts only its tokens. */
+  homeTenantId: string;
+  subscriptionId: string;
+  /** The resource group that exists. */
+  resourceGroup: string;
+  /** ARM state and helpers (directories, operations, taken names). */
+  arm: ArmState;
   clientId: string;
   clientSecret: string;
   /** AZURE_TENANT_ID / AZURE_CLIENT_ID / AZURE_CLIENT_SECRET / AZURE_AUTHORITY_HOST for child processes. */
@@ -49,14 +71,24 @@ export interface Emulator {
   store: EmulatorStore;
   /** Every request, in arrival order (login requests have `version: null`). */
   requests: RecordedRequest[];
-  /** Mutating Graph requests only (POST/PATCH/PUT/DELETE; token calls excluded). */
+  /** Mutating Graph requests only (POST/PATCH/PUT/DELETE; token and ARM calls excluded). */
   writes(): RecordedRequest[];
+  /** Mutating ARM requests (PUT/PATCH/DELETE, POST …/register); `checkNameAvailability` is a read. */
+  armWrites(): RecordedRequest[];
   clearLog(): void;
   faults: FaultInjector;
   /** Switches; mutable at runtime. */
   options: EmulatorOptions;
-  /** A valid access token (as the token endpoint would issue), for tests that call Graph directly. */
-  accessToken(): string;
+  /**
+   * A valid access token (as the token endpoint would issue), for tests that call Graph directly; by default for the
+   * CIAM tenant and the Graph audience.
+   */
+  accessToken(opts?: IssueOptions): string;
+  /**
+   * A valid ARM token: home tenant, audience `armUrl`; by default a delegated token of the home tenant's admin (as
+   * `az login` gives), `{app: true}` for the app-only token the token endpoint issues to the client credentials.
+   */
+  armAccessToken(opts?: { app?: boolean }): string;
   stop(): Promise<void>;
 }
 
@@ -91,12 +123,36 @@ export function defaultOptions(overrides: Partial<EmulatorOptions> = {}): Emulat
     appRoles: [...DEFAULT_APP_ROLES],
     enforceAppRoles: false,
     tokenTenantId: undefined,
+    homeTenantId: randomUUID(),
+    homeDomain: "contosohome.onmicrosoft.com",
+    subscriptionId: randomUUID(),
+    resourceGroup: "rg-ciam",
+    tenantProvisioned: true,
+    providerRegistration: "Registered",
+    armCreateIdentity: "userOnly",
+    armAsyncPolls: 3,
+    armRetryAfterSeconds: 60,
+    onmicrosoftResourceName: "rejected",
+    skuReadBack: "Base",
+    takenNameOnCreate: "asyncFailed",
+    deleteWhileNotEmpty: "asyncFailed",
+    deleteLeavesDirectory: false,
+    notReadyWindow: { metadata: 2, token: 2, graph: 2 },
+    notReadyGraph: "401",
+    deletionPropagation: undefined,
+    metadataIssuer: "authorityHost",
+    adminUserDelete: "refused",
+    b2cExtensionsAppDelete: "allowed",
+    deletedItemsBlockDeletion: true,
     ...overrides,
   };
 }
 
 const WRITE_METHODS = new Set(["POST", "PATCH", "PUT", "DELETE"]);
 const DEFAULT_FAULT_CODES: Record<number, string> = { 429: "TooManyRequests", 503: "serviceNotAvailable", 504: "gatewayTimeout" };
+const DEFAULT_ARM_FAULT_CODES: Record<number, string> = { 429: "TooManyRequests", 503: "ServiceUnavailable", 504: "GatewayTimeout" };
+const WRITE_ARM = (r: RecordedRequest): boolean =>
+  r.service === "arm" && (["PUT", "PATCH", "DELETE"].includes(r.method) || (r.method === "POST" && /\/register$/i.test(r.path)));
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -122,8 +178,10 @@ export async function startEmulator(overrides: Partial<EmulatorOptions> = {}): P
   const store = new EmulatorStore(options, (st, body) => createFlow({ store: st, options, lagging: () => false }, body));
   const requests: RecordedRequest[] = [];
   const faultRules: FaultRule[] = [];
+  const arm = new ArmState(options, store);
   let url = "";
-  const tokens = new TokenAuthority(options, () => url);
+  let armUrl = "";
+  const tokens = new TokenAuthority(options, () => url, () => armUrl, arm, store);
   const sockets = new Set<Socket>();
 
   const faults: FaultInjector = {
@@ -147,6 +205,7 @@ export async function startEmulator(overrides: Partial<EmulatorOptions> = {}): P
     const rawSegments = parsed.pathname.split("/").filter((s) => s !== "");
     const first = (rawSegments[0] ?? "").toLowerCase();
     const version: GraphVersion | null = first === "v1.0" ? "v1.0" : first === "beta" ? "beta" : null;
+    const service: EmulatedService = version ? "graph" : first === "subscriptions" || first === "providers" ? "arm" : "login";
     let decodedPath: string;
     try {
       decodedPath = decodeURIComponent(parsed.pathname);
@@ -181,14 +240,17 @@ export async function startEmulator(overrides: Partial<EmulatorOptions> = {}): P
         recordedBody = body;
       }
     }
-    const record: RecordedRequest = { method, version, path, query, headers: recordedHeaders, body: recordedBody, status: 0, at };
+    const record: RecordedRequest = { method, service, version, path, query, headers: recordedHeaders, body: recordedBody, status: 0, at };
     requests.push(record);
 
     const requestId = randomUUID();
     const clientRequestId = headers["client-request-id"];
     const send = (status: number, payload: JsonValue | Buffer | undefined, extraHeaders: Record<string, string> = {}, ct?: string): void => {
       record.status = status;
-      const h: Record<string, string> = { "request-id": requestId, ...extraHeaders };
+      const h: Record<string, string> =
+        service === "arm"
+          ? { "x-ms-request-id": requestId, "x-ms-correlation-request-id": headers["x-ms-correlation-request-id"] ?? randomUUID(), ...extraHeaders }
+          : { "request-id": requestId, ...extraHeaders };
       if (clientRequestId) h["client-request-id"] = clientRequestId;
       if (payload === undefined) {
         res.writeHead(status, h);
@@ -206,9 +268,62 @@ export async function startEmulator(overrides: Partial<EmulatorOptions> = {}): P
     const sendError = (e: GraphHttpError): void =>
       send(e.status, errorEnvelope(e.code, e.message, requestId, clientRequestId, e.details), e.headers);
 
-    if (version === null) {
-      const r = tokens.handle(method, rawSegments.map((s) => decodeURIComponent(s)), query, form);
+    const segmentsOf = (): string[] =>
+      rawSegments.map((s) => {
+        try {
+          return decodeURIComponent(s);
+        } catch {
+          return s;
+        }
+      });
+    /** The next matching fault rule, consumed; faults come after authentication (a 401 stays a 401). */
+    const fault = (): { status: number; code: string; message: string; headers: Record<string, string> } | undefined => {
+      const rule = faultRules.find(
+        (r) =>
+          r.times > 0 &&
+          (!r.service || r.service === service) &&
+          (!r.method || r.method.toUpperCase() === method) &&
+          (!r.path || r.path.test(path)),
+      );
+      if (!rule) return undefined;
+      rule.times--;
+      const extra: Record<string, string> = {};
+      if (rule.retryAfterSeconds !== undefined) extra["Retry-After"] = String(rule.retryAfterSeconds);
+      const code = rule.code ?? (service === "arm" ? DEFAULT_ARM_FAULT_CODES : DEFAULT_FAULT_CODES)[rule.status];
+      const message = rule.status === 429 ? "Too many requests." : rule.status === 503 ? "Service unavailable." : "Gateway timeout.";
+      return { status: rule.status, code, message, headers: extra };
+    };
+
+    if (service === "login") {
+      const r = tokens.handle(method, segmentsOf(), query, form);
       send(r.status, r.body, r.headers);
+      return;
+    }
+    if (service === "arm") {
+      try {
+        const caller = tokens.verifyArm(headers.authorization);
+        const f = fault();
+        if (f) throw new ArmHttpError(f.status, f.code, f.message, undefined, f.headers);
+        if (parseError) throw new ArmHttpError(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized.");
+        if (form !== undefined || isBinary(body)) {
+          throw new ArmHttpError(415, "UnsupportedMediaType", "The content media type is not supported. Content-Type must be 'application/json'.");
+        }
+        const r = routeArm({
+          method,
+          segments: segmentsOf(),
+          query,
+          headers,
+          body: body as JsonValue | undefined,
+          origin: `https://${host}`,
+          caller,
+          arm,
+          options,
+        });
+        send(r.status, r.body, r.headers);
+      } catch (e) {
+        if (e instanceof ArmHttpError) send(e.status, armEnvelope(e.code, e.message, e.details, e.target), e.headers);
+        else send(500, armEnvelope("InternalServerError", e instanceof Error ? e.message : String(e)));
+      }
       return;
     }
     try {
@@ -217,22 +332,13 @@ export async function startEmulator(overrides: Partial<EmulatorOptions> = {}): P
         // Graph's answer to an app token without an accepted application permission.
         throw new GraphHttpError(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
       }
-      const rule = faultRules.find(
-        (r) => r.times > 0 && (!r.method || r.method.toUpperCase() === method) && (!r.path || r.path.test(path)),
-      );
-      if (rule) {
-        rule.times--;
-        const extra: Record<string, string> = {};
-        if (rule.retryAfterSeconds !== undefined) extra["Retry-After"] = String(rule.retryAfterSeconds);
-        const code = rule.code ?? DEFAULT_FAULT_CODES[rule.status];
-        const message = rule.status === 429 ? "Too many requests." : rule.status === 503 ? "Service unavailable." : "Gateway timeout.";
-        throw new GraphHttpError(rule.status, code, message, undefined, extra);
-      }
+      const f = fault();
+      if (f) throw new GraphHttpError(f.status, f.code, f.message, undefined, f.headers);
       if (parseError) throw parseError;
       const origin = `https://${host}`;
       const ctx: GraphRequestContext = {
         method,
-        version,
+        version: version as GraphVersion,
         segments: splitPath(parsed.pathname).slice(1),
         path,
         query,
@@ -240,7 +346,7 @@ export async function startEmulator(overrides: Partial<EmulatorOptions> = {}): P
         body,
         contentType,
         origin,
-        versionBase: `${origin}/${version}`,
+        versionBase: `${origin}/${version as GraphVersion}`,
         store,
         options,
         lagScope: { seen: new Set() },
@@ -271,10 +377,17 @@ export async function startEmulator(overrides: Partial<EmulatorOptions> = {}): P
   });
   const port = (server.address() as AddressInfo).port;
   url = `https://localhost:${port}`;
+  armUrl = `https://127.0.0.1:${port}`;
 
   return {
     url,
+    armUrl,
+    armScope: `${armUrl}/.default`,
     tenantId: options.tenantId,
+    homeTenantId: options.homeTenantId,
+    subscriptionId: options.subscriptionId,
+    resourceGroup: options.resourceGroup,
+    arm,
     clientId: options.clientId,
     clientSecret: options.clientSecret,
     env: () => ({
@@ -285,13 +398,15 @@ export async function startEmulator(overrides: Partial<EmulatorOptions> = {}): P
     }),
     store,
     requests,
-    writes: () => requests.filter((r) => r.version !== null && WRITE_METHODS.has(r.method)),
+    writes: () => requests.filter((r) => r.service === "graph" && WRITE_METHODS.has(r.method)),
+    armWrites: () => requests.filter(WRITE_ARM),
     clearLog: () => {
       requests.length = 0;
     },
     faults,
     options,
-    accessToken: () => tokens.issue(),
+    accessToken: (opts?: IssueOptions) => tokens.issue(opts),
+    armAccessToken: (opts?: { app?: boolean }) => tokens.issue({ tenantId: options.homeTenantId, audience: armUrl, user: !opts?.app }),
     stop: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

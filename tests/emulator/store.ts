@@ -68,6 +68,25 @@ export interface DirectoryObjectRecord extends Lagging {
   data: JsonObject;
 }
 
+export interface UserRecord extends Lagging {
+  id: string;
+  /** The full user as `$select` can see it (GET without `$select` shows a default subset, see graph/users.ts). */
+  data: JsonObject;
+}
+
+/** A soft-deleted user or application (`directory/deletedItems`, restorable for 30 days [verified: learn user-delete]). */
+export interface DeletedItemRecord {
+  id: string;
+  kind: "user" | "application";
+  /** The object as it was, plus `deletedDateTime`. */
+  data: JsonObject;
+  /** For an application: its appId. */
+  appId?: string;
+}
+
+/** roleTemplateId of Global Administrator (a well-known id, the same in every tenant). */
+export const GLOBAL_ADMIN_TEMPLATE_ID = "62e90394-69f5-4237-9190-012177145e10";
+
 export interface GrantRecord {
   id: string;
   data: JsonObject;
@@ -118,6 +137,10 @@ export interface StoreCounts {
   customAttributes: number;
   /** Links of applications to flows, over all flows. */
   flowLinks: number;
+  /** Users, the seeded admin included. */
+  users: number;
+  /** Soft-deleted users and applications. */
+  deletedItems: number;
   applications: number;
   servicePrincipals: number;
   grants: number;
@@ -141,6 +164,12 @@ export class EmulatorStore {
   readonly applications: DirectoryObjectRecord[] = [];
   readonly servicePrincipals: DirectoryObjectRecord[] = [];
   readonly grants: GrantRecord[] = [];
+  readonly users: UserRecord[] = [];
+  readonly deletedItems: DeletedItemRecord[] = [];
+  /** The Global Administrator directory role (activated) and its member user ids. */
+  readonly globalAdminRole: { id: string; members: string[] };
+  /** Object id of the seeded admin: the person who created the tenant and runs the stack (reference §3). */
+  readonly adminUserId: string;
   defaultBranding: BrandingRecord | undefined;
   /** Keyed by lower-cased locale. */
   readonly localizations = new Map<string, BrandingRecord>();
@@ -189,6 +218,22 @@ export class EmulatorStore {
     this.insertServicePrincipal(options.b2cExtensionsAppId, {}, false);
     this.insertApplication({ displayName: "ciam-tenant deployment" }, options.clientId, false);
     this.insertServicePrincipal(options.clientId, {}, false);
+    // The creator is the tenant's Global Administrator, shown as an external (#EXT#) member (reference §3).
+    const home = options.homeDomain;
+    const adminUpn = `admin_${home}#EXT#@${options.subdomain}.onmicrosoft.com`;
+    this.adminUserId = this.insertUser(
+      {
+        displayName: "Tenant administrator",
+        userPrincipalName: adminUpn,
+        mail: `admin@${home}`,
+        otherMails: [`admin@${home}`],
+        userType: "Member",
+        creationType: null,
+        identities: [{ signInType: "userPrincipalName", issuer: `${options.subdomain}.onmicrosoft.com`, issuerAssignedId: adminUpn }],
+      },
+      false,
+    ).id;
+    this.globalAdminRole = { id: randomUUID(), members: [this.adminUserId] };
     this.graphServicePrincipalId = this.insertServicePrincipal(
       GRAPH_APP_ID,
       { displayName: "Microsoft Graph", appDisplayName: "Microsoft Graph", oauth2PermissionScopes: graphScopeObjects() },
@@ -236,7 +281,7 @@ export class EmulatorStore {
 
   /** Ends every lag window now. */
   settle(): void {
-    for (const r of [...this.flows, ...this.userFlowAttributes, ...this.applications, ...this.servicePrincipals]) r.lag = undefined;
+    for (const r of [...this.flows, ...this.userFlowAttributes, ...this.applications, ...this.servicePrincipals, ...this.users]) r.lag = undefined;
     if (this.defaultBranding) this.defaultBranding.lag = undefined;
     for (const l of this.localizations.values()) l.lag = undefined;
   }
@@ -257,6 +302,10 @@ export class EmulatorStore {
   }
   findServicePrincipal(key: { id?: string; appId?: string }): DirectoryObjectRecord | undefined {
     return this.servicePrincipals.find((a) => (key.id ? eqi(a.id, key.id) : key.appId ? eqi(a.appId, key.appId) : false));
+  }
+  /** A user by object id or userPrincipalName (case-insensitive). */
+  findUser(idOrUpn: string): UserRecord | undefined {
+    return this.users.find((u) => eqi(u.id, idOrUpn) || eqi(String(u.data.userPrincipalName), idOrUpn));
   }
   /** The branding record for "0"/"default" or a locale. */
   findBranding(locale: string): BrandingRecord | undefined {
@@ -343,11 +392,118 @@ export class EmulatorStore {
     }
   }
 
+  /** Deletes an application: it moves to deletedItems (soft delete [verified: learn application-delete]). */
   removeApplication(rec: DirectoryObjectRecord): void {
     this.applications.splice(this.applications.indexOf(rec), 1);
+    this.deletedItems.push({ id: rec.id, kind: "application", appId: rec.appId, data: { ...clone(rec.data), deletedDateTime: new Date().toISOString() } });
     // Deleting an application deletes its service principal in the home tenant.
     const sp = this.findServicePrincipal({ appId: rec.appId });
     if (sp) this.removeServicePrincipal(sp);
+  }
+
+  insertUser(body: JsonObject, lag = true): UserRecord {
+    const id = randomUUID();
+    const data: JsonObject = {
+      id,
+      businessPhones: [],
+      displayName: null,
+      givenName: null,
+      jobTitle: null,
+      mail: null,
+      mobilePhone: null,
+      officeLocation: null,
+      preferredLanguage: null,
+      surname: null,
+      userPrincipalName: `${id}@${this.options.subdomain}.onmicrosoft.com`,
+      accountEnabled: true,
+      createdDateTime: new Date().toISOString(),
+      creationType: null,
+      externalUserState: null,
+      identities: [],
+      mailNickname: null,
+      otherMails: [],
+      userType: "Member",
+      ...clone(body),
+    };
+    data.id = id;
+    const rec: UserRecord = { id, data };
+    if (lag) this.startLag(rec);
+    this.users.push(rec);
+    return rec;
+  }
+
+  /** Deletes a user: it moves to deletedItems (soft delete [verified: learn user-delete]). */
+  removeUser(rec: UserRecord): void {
+    this.users.splice(this.users.indexOf(rec), 1);
+    this.globalAdminRole.members = this.globalAdminRole.members.filter((m) => m !== rec.id);
+    this.deletedItems.push({ id: rec.id, kind: "user", data: { ...clone(rec.data), deletedDateTime: new Date().toISOString() } });
+  }
+
+  /** Brings a deleted item back (`POST directory/deletedItems/{id}/restore`); returns it, or undefined. */
+  restoreDeletedItem(id: string): DeletedItemRecord | undefined {
+    const i = this.deletedItems.findIndex((d) => eqi(d.id, id));
+    if (i < 0) return undefined;
+    const [item] = this.deletedItems.splice(i, 1);
+    const data = clone(item.data);
+    delete data.deletedDateTime;
+    if (item.kind === "user") this.users.push({ id: item.id, data });
+    else this.applications.push({ id: item.id, appId: item.appId as string, data });
+    return item;
+  }
+
+  // ---------------------------------------------------------------- test helpers: users and deleted items
+
+  /**
+   * Adds a user (as a sign-up or another tool would): by default a customer local account (`creationType`
+   * "LocalAccount", an `emailAddress` identity). Starts replication lag like a POST. Returns the object id.
+   */
+  addUser(input: {
+    displayName?: string;
+    email?: string;
+    userPrincipalName?: string;
+    userType?: "Member" | "Guest";
+    creationType?: string | null;
+    /** Makes the user a member of the Global Administrator role (it still blocks tenant deletion). */
+    globalAdmin?: boolean;
+  } = {}): string {
+    const email = input.email ?? `customer-${randomBytes(3).toString("hex")}@example.com`;
+    const local = input.creationType === undefined || input.creationType === "LocalAccount";
+    const body: JsonObject = {
+      displayName: input.displayName ?? email,
+      mail: email,
+      userType: input.userType ?? "Member",
+      creationType: input.creationType === undefined ? "LocalAccount" : input.creationType,
+      identities: local ? [{ signInType: "emailAddress", issuer: `${this.options.subdomain}.onmicrosoft.com`, issuerAssignedId: email }] : [],
+    };
+    if (input.userPrincipalName) body.userPrincipalName = input.userPrincipalName;
+    const rec = this.insertUser(body);
+    if (input.globalAdmin) this.globalAdminRole.members.push(rec.id);
+    return rec.id;
+  }
+  /** Every user, full records (all properties, as `$select` sees them). */
+  listUsers(): JsonObject[] {
+    return this.users.map((u) => clone(u.data));
+  }
+  /** The seeded admin (the identity running the stack; reference §3). */
+  adminUser(): JsonObject {
+    const u = this.users.find((x) => x.id === this.adminUserId);
+    if (!u) throw new Error("the admin user was deleted");
+    return clone(u.data);
+  }
+  /** Out-of-band delete of a user by id or userPrincipalName (soft, into deletedItems). */
+  deleteUser(idOrUpn: string): boolean {
+    const rec = this.findUser(idOrUpn);
+    if (!rec) return false;
+    this.removeUser(rec);
+    return true;
+  }
+  /** Soft-deleted users and applications (with `deletedDateTime`; `@odata.type` tells which). */
+  listDeletedItems(): JsonObject[] {
+    return this.deletedItems.map(deletedItemJson);
+  }
+  /** Permanently deletes every soft-deleted item (as the 30-day purge would). */
+  purgeDeletedItems(): void {
+    this.deletedItems.length = 0;
   }
 
   // ---------------------------------------------------------------- test helpers: directory
@@ -606,6 +762,24 @@ export class EmulatorStore {
     return this.localizations.delete(locale.toLowerCase());
   }
 
+  // ---------------------------------------------------------------- tenant deletion
+
+  /**
+   * What keeps the tenant's directory from being deleted (arm-and-auth reference §1.7 [verified: entra
+   * how-to-delete-external-tenant-portal]): users other than the admin, app registrations (b2c-extensions-app
+   * included), user flows.
+   */
+  deletionBlockers(): { users: number; applications: number; userFlows: number } {
+    // Soft-deleted objects count when `deletedItemsBlockDeletion` (reference §1.7 says nothing [inferred]).
+    const soft = this.options.deletedItemsBlockDeletion;
+    const deleted = (kind: "user" | "application"): number => (soft ? this.deletedItems.filter((d) => d.kind === kind).length : 0);
+    return {
+      users: this.users.filter((u) => u.id !== this.adminUserId).length + deleted("user"),
+      applications: this.applications.length + deleted("application"),
+      userFlows: this.flows.length,
+    };
+  }
+
   // ---------------------------------------------------------------- counts
 
   counts(): StoreCounts {
@@ -614,6 +788,8 @@ export class EmulatorStore {
       flows: this.flows.length,
       customAttributes: this.userFlowAttributes.filter((a) => a.userFlowAttributeType === "custom").length,
       flowLinks: this.flows.reduce((n, f) => n + f.includeApplications.length, 0),
+      users: this.users.length,
+      deletedItems: this.deletedItems.length,
       applications: this.applications.length,
       servicePrincipals: this.servicePrincipals.length,
       grants: this.grants.length,
@@ -622,6 +798,11 @@ export class EmulatorStore {
       brandingStreams: brandings.reduce((n, b) => n + b.streams.size, 0),
     };
   }
+}
+
+/** A deleted item as `directory/deletedItems` shows it. */
+export function deletedItemJson(d: DeletedItemRecord): JsonObject {
+  return { "@odata.type": d.kind === "user" ? "#microsoft.graph.user" : "#microsoft.graph.application", ...clone(d.data) };
 }
 
 export function attributeJson(a: UserFlowAttributeRecord): JsonObject {

@@ -1,6 +1,7 @@
 /**
- * Public types of the Graph + login emulator. Facts come from the Graph reference sheet (graph-api.md, kept outside
- * this repository); every behaviour the sheet tags [inferred] or [unknown] is a switch in {@link EmulatorOptions}.
+ * Public types of the Graph + login + ARM emulator. Facts come from the reference sheets (graph-api.md,
+ * arm-and-auth.md, kept outside this repository); every behaviour they tag [inferred] or [unknown] is a switch in
+ * {@link EmulatorOptions}.
  */
 
 export type JsonPrimitive = string | number | boolean | null;
@@ -18,11 +19,18 @@ export interface BinaryBody {
   sha256: string;
 }
 
+/** Which emulated service answered: Graph (`/v1.0`, `/beta`), Azure Resource Manager (`/subscriptions`, `/providers`) or login. */
+export type EmulatedService = "graph" | "arm" | "login";
+
 export interface RecordedRequest {
   method: string;
-  /** `null` for login (token, discovery) requests. */
+  service: EmulatedService;
+  /** Graph version; `null` for login (token, discovery) and ARM requests. */
   version: GraphVersion | null;
-  /** Decoded path without the version prefix, original case, e.g. `/identity/authenticationEventsFlows/{id}`. */
+  /**
+   * Decoded path without the version prefix, original case, e.g. `/identity/authenticationEventsFlows/{id}`; ARM
+   * and login paths are complete (`/subscriptions/{sub}/resourceGroups/…`).
+   */
   path: string;
   query: Record<string, string>;
   /** Lower-cased names; `authorization` is replaced by `"<redacted>"`. */
@@ -38,6 +46,8 @@ export interface RecordedRequest {
 }
 
 export interface FaultRule {
+  /** Service to match; Graph and ARM when omitted (login requests are never faulted). */
+  service?: "graph" | "arm";
   /** HTTP method to match (case-insensitive); any when omitted. */
   method?: string;
   /** Tested against {@link RecordedRequest.path} (no version prefix); any when omitted. */
@@ -47,7 +57,10 @@ export interface FaultRule {
   retryAfterSeconds?: number;
   /** How many matching requests fail before the rule stops matching. */
   times: number;
-  /** Graph error code in the envelope. @default TooManyRequests (429), serviceNotAvailable (503), gatewayTimeout (504) */
+  /**
+   * Error code in the envelope. @default Graph: TooManyRequests (429), serviceNotAvailable (503), gatewayTimeout (504);
+   * ARM: TooManyRequests, ServiceUnavailable, GatewayTimeout
+   */
   code?: string;
 }
 
@@ -57,6 +70,12 @@ export interface FaultInjector {
   /** Rules with remaining `times` (a copy). */
   pending(): FaultRule[];
 }
+
+/**
+ * The "not ready yet" window of a newly created tenant: how many requests on each surface (login metadata, token
+ * endpoint, Graph) fail before it answers, or a wall-clock duration during which all three fail.
+ */
+export type NotReadyWindow = { metadata?: number; token?: number; graph?: number } | { ms: number };
 
 /** Replication lag after a create: by number of requests addressing the object, or by wall-clock time. */
 export type ReplicationLag = { requests: number } | { ms: number };
@@ -138,6 +157,101 @@ export interface EmulatorOptions {
    * tenant (a home-tenant managed identity); Graph answers such a token 401. @default undefined (the emulated tenant)
    */
   tokenTenantId: string | undefined;
+  // ------------------------------------------------ Azure Resource Manager (arm-and-auth reference §1, §3)
+
+  /** Tenant of the subscription (the "home" tenant): ARM accepts only its tokens. @default a random GUID */
+  homeTenantId: string;
+  /** Verified domain of the home tenant, accepted as a login tenant name. @default "contosohome.onmicrosoft.com" */
+  homeDomain: string;
+  /** The one subscription ARM knows (others → 404 SubscriptionNotFound). @default a random GUID */
+  subscriptionId: string;
+  /** The one resource group that exists in it (others → 404 ResourceGroupNotFound). @default "rg-ciam" */
+  resourceGroup: string;
+  /**
+   * true: the emulated tenant exists from the start, as ciamDirectories/`<subdomain>` in `subscriptionId`/
+   * `resourceGroup`, ready. false: nothing exists until a PUT of ciamDirectories/`<subdomain>` creates it (login and
+   * Graph answer "tenant not found" until then). @default true
+   */
+  tenantProvisioned: boolean;
+  /** Registration of Microsoft.AzureActiveDirectory on the subscription (reference §1.9 [verified]). @default "Registered" */
+  providerRegistration: "Registered" | "NotRegistered";
+  /**
+   * Who may create a tenant (PUT of a new ciamDirectories resource): only a user (delegated `user_impersonation`
+   * token), or also an app. Reference §1.9: B2C creation by a service principal fails with 401 `Unauthenticated`
+   * [verified: azurerm#17713, pulumi-az-pipelines-task#112]; CIAM "will require the user impersonation scope"
+   * [verified comment; inferred for CIAM]. @default "userOnly"
+   */
+  armCreateIdentity: "userOnly" | "any";
+  /** Polls (GETs of the async operation or of the resource) before an ARM create/delete finishes. @default 3 */
+  armAsyncPolls: number;
+  /** `Retry-After` seconds on ARM 201/202 responses (reference §1.2: 60 in the spec). @default 60 */
+  armRetryAfterSeconds: number;
+  /**
+   * A resource name of the form `<prefix>.onmicrosoft.com` (reference §1.4: appears accepted [inferred]; the spec
+   * pattern is `^[a-zA-Z0-9]{1,26}`). @default "rejected" (400)
+   */
+  onmicrosoftResourceName: "accepted" | "rejected";
+  /** `sku.name` read back after create (reference §1.3: existing tenants read back "Base" [third-party]). @default "Base" */
+  skuReadBack: "asSent" | "Base";
+  /**
+   * PUT of a sub domain that is already taken (reference §1.4: the B2C clash surfaced only in the async operation
+   * [verified for B2C], CIAM [inferred]). @default "asyncFailed" (201, then the operation fails)
+   */
+  takenNameOnCreate: "asyncFailed" | "409";
+  /**
+   * DELETE while the directory still holds users (other than the admin), app registrations or user flows
+   * (reference §1.7: refusal [verified], its shape [inferred]). @default "asyncFailed" (202, then the operation fails)
+   */
+  deleteWhileNotEmpty: "asyncFailed" | "409";
+  /**
+   * B2C-style failure (reference §1.7, pulumi-azure-native#1126 [verified for B2C]): the ARM delete succeeds but the
+   * directory lives on (login metadata, tokens and Graph keep answering). @default false
+   */
+  deleteLeavesDirectory: boolean;
+
+  // ------------------------------------------------ a new tenant's first minutes (arm-and-auth reference §6)
+
+  /**
+   * After the emulated tenant is created (its ARM create completes, or `arm.startNotReadyWindow()`), the first
+   * requests for it fail: metadata and token requests with 400 AADSTS90002 "tenant not found", Graph calls per
+   * `notReadyGraph`. Reference §6: the failures [verified], no figure for how long [unknown].
+   * @default { metadata: 2, token: 2, graph: 2 }
+   */
+  notReadyWindow: NotReadyWindow | undefined;
+  /**
+   * Graph's answer during the window (reference §6: "retry 401/403/404" [inferred]): 401 InvalidAuthenticationToken,
+   * 403 Authorization_RequestDenied, 404 Request_ResourceNotFound. @default "401"
+   */
+  notReadyGraph: "401" | "403" | "404";
+  /**
+   * After the emulated tenant's ARM delete completes, how long the directory still answers: the next n requests on
+   * each surface (metadata, token, Graph) succeed, or every request until `ms` has passed. Reference §1.7/§6 give no
+   * figure [unknown]; undefined = gone everywhere at once. @default undefined
+   */
+  deletionPropagation: NotReadyWindow | undefined;
+  /**
+   * `issuer` in the tenant's OpenID metadata: `"authorityHost"` = `<emu.url>/<tenantId>/v2.0` (what
+   * login.microsoftonline.com answers); `"ciamlogin"` = `https://<tenantId>.ciamlogin.com/<tenantId>/v2.0` (what a
+   * ciamlogin.com authority answers [verified: AzureAD/microsoft-authentication-library-for-js#8595]).
+   * @default "authorityHost"
+   */
+  metadataIssuer: "authorityHost" | "ciamlogin";
+
+  // ------------------------------------------------ users, apps and deleted items (issue 4 teardown)
+
+  /**
+   * DELETE of the seeded admin (a Global Administrator) by the app: "In app-only scenarios, the User.ReadWrite.All
+   * application permission isn't enough privilege to delete users with privileged administrative roles"
+   * [verified: learn user-delete]. `"allowed"` models an app holding a higher privileged role. @default "refused" (403)
+   */
+  adminUserDelete: "refused" | "allowed";
+  /** DELETE of b2c-extensions-app by an app ("Do not delete", yet tenant deletion needs it gone) [unknown]. @default "allowed" */
+  b2cExtensionsAppDelete: "allowed" | "refused";
+  /**
+   * Do soft-deleted users and applications (directory/deletedItems) still block the tenant's deletion?
+   * Reference §1.7 says nothing [inferred]. @default true
+   */
+  deletedItemsBlockDeletion: boolean;
 }
 
 export interface AddedApplication {

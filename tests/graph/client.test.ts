@@ -4,7 +4,7 @@
  * Not proven here: the behaviour of the real Graph service (see the emulator's switches for what is inferred).
  */
 import { startEmulator, type Emulator } from "../emulator";
-import { graphClient, GraphAuthError, GraphRequestError, parseRetryAfter, backoff, type GraphConnection } from "../../dynamic-providers/graph";
+import { callerIdentity, graphClient, GraphAuthError, GraphRequestError, identityOfToken, parseRetryAfter, backoff, type GraphConnection } from "../../dynamic-providers/graph";
 
 let emu: Emulator;
 let conn: GraphConnection;
@@ -176,5 +176,18 @@ describe("pure helpers", () => {
       expect(d).toBeLessThanOrEqual(60_000);
     }
     expect(backoff(1000, 30)).toBeGreaterThanOrEqual(30_000);
+  });
+});
+
+describe("who runs the stack", () => {
+  test("GIVEN the app's credential WHEN asked for the caller THEN the tenant token names the app", async () => {
+    expect(await callerIdentity(conn)).toEqual({ kind: "app", appId: emu.clientId.toLowerCase() });
+    expect(emu.writes()).toEqual([]);
+  });
+
+  test("GIVEN a delegated token of the admin WHEN read THEN it names that user; an unreadable token is unknown, not an error", () => {
+    expect(identityOfToken(emu.accessToken({ user: true }))).toEqual({ kind: "user", objectId: emu.store.adminUserId.toLowerCase() });
+    expect(identityOfToken("opaque-token")).toEqual({ kind: "unknown" });
+    expect(identityOfToken("a.bm90IGpzb24.c")).toEqual({ kind: "unknown" });
   });
 });

@@ -71,8 +71,12 @@ const dyn = (t: string) => `pulumi-nodejs:dynamic/graph:${t}`;
 const QUICKSTART_GRAPH: [string, string, string][] = (
   [
     ["ciam-tenant:index:Tenant", "ciam", ""],
+    ["pulumi-nodejs:dynamic/arm:TenantPreflight", "ciam-preflight", "ciam"],
     ["azure-native:resources:ResourceGroup", "ciam-rg", "ciam"],
     ["azure-native:azureactivedirectory:CIAMTenant", "ciam-tenant", "ciam"],
+    [dyn("TenantReadiness"), "ciam-ready", "ciam"],
+    [dyn("TenantTeardown"), "ciam-teardown", "ciam"],
+    ["pulumi-nodejs:dynamic/stack:DestroyGuard", "destroy-guard", ""],
     ["pulumi:providers:azuread", "ciam-azuread", "ciam"],
     [dyn("IdentityCheck"), "ciam-identity-check", "ciam"],
     ["ciam-tenant:index:SpaApplication", "spa", ""],
@@ -114,10 +118,12 @@ describe("program (index.ts) on the quickstart stack Pulumi.dev.yaml", () => {
   test("GIVEN the quickstart config WHEN the program runs THEN exactly these resources are registered, with these parents", () => {
     expect(graphOf(run.h)).toEqual(QUICKSTART_GRAPH);
     expect(run.h.failures).toEqual([]);
-    // Every child's parent chain ends at a top-level component; components have no parent (the stack).
+    // Every child's parent chain ends at a top-level component; components have no parent (the stack); the destroy
+    // guard is top level too (it depends on everything, and nothing on it).
     for (const r of run.h.registrations) {
       const chain = parentChain(run.h, r);
-      if (r.custom || r.type.startsWith("pulumi:providers:")) expect(chain.length).toBe(1);
+      if (r.name === "destroy-guard") expect(chain).toEqual([]);
+      else if (r.custom || r.type.startsWith("pulumi:providers:")) expect(chain.length).toBe(1);
       else expect(chain).toEqual([]);
     }
   });
@@ -131,7 +137,7 @@ describe("program (index.ts) on the quickstart stack Pulumi.dev.yaml", () => {
       sku: { name: "Standard", tier: "A0" },
       createTenantProperties: { displayName: "Contoso customers", countryCode: "US" },
     });
-    expect(dir.dependencies).toEqual([run.h.byName("ciam-rg").urn]);
+    expect([...dir.dependencies].sort()).toEqual([run.h.byName("ciam-rg").urn, run.h.byName("ciam-preflight").urn].sort());
     expect([dir.protect, dir.retainOnDelete, dir.ignoreChanges]).toEqual([true, true, ["sku"]]);
     const rg = run.h.byName("ciam-rg");
     expect(rg.inputs).toEqual({ resourceGroupName: "rg-ciam-dev", location: "westeurope" });
@@ -297,7 +303,7 @@ describe("program (index.ts) on variants of the quickstart", () => {
   test("GIVEN an existing tenant WHEN the program runs THEN no resource group or tenant is registered and everything targets the configured tenant", async () => {
     const existingId = "abcdefab-1234-5678-9abc-def012345678";
     const { h, outputs } = await runProgram({ ...devStackConfig(), tenant: { existing: { tenantId: existingId, subdomain: "contosociam" } } });
-    expect(graphOf(h)).toEqual(without(QUICKSTART_GRAPH, ["ciam-rg", "ciam-tenant"]));
+    expect(graphOf(h)).toEqual(without(QUICKSTART_GRAPH, ["ciam-rg", "ciam-tenant", "ciam-preflight", "ciam-teardown"]));
     expect(h.byName("ciam-azuread").inputs.tenantId).toBe(existingId);
     expect(h.registrations.filter((r) => r.protect)).toEqual([]);
     expect(outputs).toMatchObject({ tenantId: existingId, domainName: "contosociam.onmicrosoft.com", authority: "https://contosociam.ciamlogin.com/" });
@@ -311,9 +317,9 @@ describe("program (index.ts) on variants of the quickstart", () => {
     expect(h.invokes).toEqual([]);
     const link = h.byName("sign-in-link-signup-signin-spa");
     expect(link.inputs.appId).toBe(clientId);
-    // The flow, and the tenant and the identity check through the Graph connection; no service principal.
+    // The flow, the tenant and the identity check (through the Graph connection) and the tenant's gate; no service principal.
     expect([...link.dependencies].sort()).toEqual(
-      [h.byName("ciam-tenant").urn, h.byName("ciam-identity-check").urn, h.byName("sign-in-flow-signup-signin").urn].sort(),
+      [h.byName("ciam-tenant").urn, h.byName("ciam-identity-check").urn, h.byName("ciam-teardown").urn, h.byName("sign-in-flow-signup-signin").urn].sort(),
     );
     expect(outputs.apps).toEqual({
       spa: { clientId, redirectUris: [], msalConfig: { auth: { clientId, authority: "https://contosociamdev.ciamlogin.com/" } } },
@@ -359,6 +365,42 @@ describe("program (index.ts) on variants of the quickstart", () => {
     expect(h.invokes).toEqual([]);
     expect(outputs.tenantId).toBeUndefined();
     expect(outputs.authority).toBe("https://contosociamdev.ciamlogin.com/");
+  });
+
+  test("GIVEN the quickstart config WHEN the program runs THEN every resource that writes into the tenant depends on its gate, and the gate on the tenant", async () => {
+    const { h } = await runProgram(devStackConfig());
+    const gate = h.byName("ciam-teardown");
+    expect(gate.dependencies).toContain(h.byName("ciam-ready").urn);
+    expect(gate.dependencies).toContain(h.byName("ciam-identity-check").urn);
+    expect(h.byName("ciam-identity-check").dependencies).toContain(h.byName("ciam-ready").urn);
+    expect(h.byName("ciam-ready").dependencies).toContain(h.byName("ciam-tenant").urn);
+    // Everything inside the tenant, but the identity check, which sits before the gate.
+    const inside = h.registrations.filter(
+      (r) => (DYNAMIC_TYPES.has(r.type) && r.name !== "ciam-identity-check") || r.type.startsWith("azuread:"),
+    );
+    expect(inside.length).toBe(10);
+    for (const r of inside) expect([r.name, r.dependencies.includes(gate.urn)]).toEqual([r.name, true]);
+  });
+
+  test.each(["protected", "ephemeral"])("GIVEN lifecycle %s WHEN the program runs THEN the destroy guard depends on every other custom resource and records the lifecycle and stack", async (lifecycle) => {
+    const { h } = await runProgram({ ...devStackConfig(), lifecycle });
+    const guard = h.byName("destroy-guard");
+    const { __provider: _p, ...inputs } = guard.inputs;
+    expect(inputs).toEqual({ lifecycle, stack: "test" });
+    const others = h.registrations.filter((r) => r.custom && r !== guard && !r.type.startsWith("pulumi:providers:"));
+    expect(others.length).toBe(16);
+    for (const r of others) expect([r.name, guard.dependencies.includes(r.urn)]).toEqual([r.name, true]);
+    expect(guard.protect).toBe(false);
+  });
+
+  test("GIVEN an ephemeral stack with subdomainSuffix stack WHEN the program runs THEN the tenant, its preflight and the outputs use the suffixed subdomain", async () => {
+    const base = devStackConfig();
+    const tenant = base.tenant as { create: Record<string, unknown> };
+    const { h, outputs } = await runProgram({ ...base, lifecycle: "ephemeral", tenant: { create: { ...tenant.create, subdomain: "ciamci", subdomainSuffix: "stack" } } });
+    const name = h.byName("ciam-tenant").inputs.resourceName as string;
+    expect(name).toMatch(/^ciamci[0-9a-z]{6}$/);
+    expect(h.byName("ciam-preflight").inputs.subdomain).toBe(name);
+    expect(outputs.authority).toBe(`https://${name}.ciamlogin.com/`);
   });
 
   test("GIVEN an invalid config WHEN the program loads THEN it fails listing every problem and registers nothing", async () => {

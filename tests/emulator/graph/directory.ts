@@ -52,7 +52,13 @@ export function handleApplications(ctx: GraphRequestContext, rest: Segment[]): G
   if (rest.length > 1) throw segmentNotFound(rest[1].raw);
   const key = lookupKey(rest[0]);
   const rec = visible(ctx, store.findApplication(key), key.id ?? key.appId ?? "");
-  return appOrSpById(ctx, "applications", rec, () => store.removeApplication(rec));
+  return appOrSpById(ctx, "applications", rec, () => {
+    // "Do not delete" b2c-extensions-app, yet tenant deletion needs it gone; whether Graph refuses an app is [unknown].
+    if (rec.appId === store.b2cExtensionsAppId && ctx.options.b2cExtensionsAppDelete === "refused") {
+      throw new GraphHttpError(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+    }
+    store.removeApplication(rec);
+  });
 }
 
 export function handleServicePrincipals(ctx: GraphRequestContext, rest: Segment[]): GraphResponse {

@@ -5,6 +5,7 @@ import { handleBranding } from "./branding";
 import { handleApplications, handleGrants, handleOrganization, handleServicePrincipals } from "./directory";
 import { handleFlows } from "./flows";
 import { handleIdentityProviders, handleUserFlowAttributes } from "./identity";
+import { handleDirectory, handleDirectoryRoles, handleUsers } from "./users";
 
 export function routeGraph(ctx: GraphRequestContext): GraphResponse {
   const segs = ctx.segments;
@@ -27,6 +28,12 @@ export function routeGraph(ctx: GraphRequestContext): GraphResponse {
       return handleServicePrincipals(ctx, segs.slice(1));
     case "oauth2permissiongrants":
       return handleGrants(ctx, segs.slice(1));
+    case "users":
+      return handleUsers(ctx, segs.slice(1));
+    case "directory":
+      return handleDirectory(ctx, segs.slice(1));
+    case "directoryroles":
+      return handleDirectoryRoles(ctx, segs.slice(1));
     default:
       throw segmentNotFound(segs[0].raw);
   }

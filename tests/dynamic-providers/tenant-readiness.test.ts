@@ -1,0 +1,127 @@
+/**
+ * TenantReadiness against the emulator: a new tenant's create waits through the not-ready window (metadata, token,
+ * Graph) with back-off and progress lines, gives up cleanly past its deadline with the last reason, resumes on a
+ * rerun; an existing, ready tenant costs exactly one metadata read and one Graph read; nothing is ever written.
+ *
+ * Not proven here: how long a real tenant stays unready (unknown; the emulator counts answers), nor that the engine
+ * shows stderr lines (checked by hand with the Pulumi CLI, see provider-kit `progress`).
+ */
+import type { Emulator, EmulatorOptions } from "../emulator";
+import { lifecycleHarness } from "./lifecycle-fixtures";
+import { armCall, createDirectoryBody, directoryPath } from "../emulator/helpers";
+import { TenantNotReadyError, tenantReadinessProvider, type TenantReadinessInputs } from "../../dynamic-providers/tenant-readiness";
+import { UNKNOWN } from "../../dynamic-providers/provider-kit";
+import { graphClient } from "../../dynamic-providers/graph";
+
+let emu: Emulator;
+const harness = lifecycleHarness();
+const progressLines = harness.progress;
+async function start(o: Partial<EmulatorOptions> = {}): Promise<void> {
+  emu = await harness.start({ subdomain: "contosoready", ...o });
+}
+
+function inputs(deadlineSeconds = 10): TenantReadinessInputs {
+  return {
+    connection: { tenantId: emu.tenantId, graphEndpoint: emu.url, authorityHost: emu.url, apiVersion: "beta", minRetryDelayMs: 1, retryDeadlineSeconds: 2 },
+    deadlineSeconds,
+  };
+}
+
+/** Creates the emulated tenant through ARM as the admin would (azure-native's PUT and poll). */
+async function createTenant(): Promise<void> {
+  const put = await armCall(emu, "PUT", directoryPath(emu, "contosoready"), { body: createDirectoryBody() });
+  expect(put.status).toBe(201);
+  await armCall(emu, "GET", put.headers.get("azure-asyncoperation") as string);
+  expect(emu.arm.graphTenant).toBe("active");
+}
+
+const tenantCalls = () =>
+  emu.requests
+    .filter((r) => (r.service === "graph" || r.path.includes(emu.tenantId)) && !r.path.endsWith("/keys"))
+    .map((r) => `${r.service} ${r.path.includes("openid-configuration") ? "metadata" : r.path.includes("/token") ? "token" : r.path} ${r.status}`);
+
+describe("create", () => {
+  test("GIVEN a tenant just created (2 metadata, 2 token, 3 Graph answers not ready) WHEN readiness is created THEN it waits through each, reports progress, succeeds and writes nothing", async () => {
+    await start({ tenantProvisioned: false, notReadyWindow: { metadata: 2, token: 2, graph: 3 } });
+    await createTenant();
+    emu.clearLog();
+    const result = await tenantReadinessProvider.create!(inputs());
+    expect(result.id).toBe(emu.tenantId);
+    expect(result.outs).toMatchObject({ deadlineSeconds: 10, stateVersion: 1, issuer: `${emu.url}/${emu.tenantId}/v2.0` });
+    expect(emu.arm.notReadyRemaining()).toBeUndefined();
+    const calls = tenantCalls();
+    expect(calls.filter((c) => c.startsWith("login metadata"))[0]).toBe("login metadata 400");
+    expect(calls[calls.length - 1]).toBe(`graph /organization/${emu.tenantId} 200`);
+    expect(calls.filter((c) => / \/organization\//.test(c)).map((c) => c.split(" ").pop())).toEqual(["401", "401", "401", "200"]);
+    expect(emu.writes()).toEqual([]);
+    expect(progressLines.length).toBeGreaterThanOrEqual(3);
+    // The AADSTS description is cut after its first sentence (no trace ids, no advice) to keep lines readable.
+    expect(progressLines[0]).toMatch(
+      new RegExp(`^\\[tenant-readiness\\] tenant ${emu.tenantId} not usable yet \\(check 1: OpenID metadata: 400 invalid_request: AADSTS90002: Tenant '${emu.tenantId}' not found\\.\\); next check in \\d+s, giving up at \\d{4}-`),
+    );
+    expect(progressLines[progressLines.length - 1]).toMatch(/answers \(after \d+ checks\)/);
+  });
+
+  test.each(["403", "404"] as const)("GIVEN Graph answers %s while not ready WHEN readiness is created THEN it waits through it too", async (notReadyGraph) => {
+    await start({ notReadyGraph });
+    emu.arm.startNotReadyWindow({ graph: 2 });
+    emu.clearLog();
+    await tenantReadinessProvider.create!(inputs());
+    expect(tenantCalls().filter((c) => / \/organization\//.test(c)).map((c) => c.split(" ").pop())).toEqual([notReadyGraph, notReadyGraph, "200"]);
+  });
+
+  test("GIVEN a tenant that stays unready past the deadline WHEN readiness is created THEN it fails cleanly naming the tenant, the deadline and the last answer; a rerun with the window over succeeds", async () => {
+    await start();
+    emu.arm.startNotReadyWindow({ ms: 60_000 });
+    const error = await tenantReadinessProvider.create!(inputs(1)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TenantNotReadyError);
+    expect((error as Error).message).toMatch(new RegExp(`^tenant ${emu.tenantId} did not answer within 1s \\(\\d+ checks\\); last answer: OpenID metadata: 400 invalid_request: AADSTS90002`));
+    expect((error as Error).message).toContain("run pulumi up again to keep waiting, or raise ciam-tenant:readiness.deadlineSeconds");
+    expect(emu.writes()).toEqual([]);
+
+    emu.arm.endNotReadyWindow();
+    await expect(tenantReadinessProvider.create!(inputs(1))).resolves.toMatchObject({ id: emu.tenantId });
+  });
+
+  test("GIVEN an existing, ready tenant WHEN readiness is created THEN it costs one metadata read and one Graph read and prints nothing", async () => {
+    await start();
+    // The credential's first token (MSAL's own discovery and token requests) is not readiness's cost: warm it.
+    await graphClient(inputs().connection).get("/organization");
+    emu.clearLog();
+    await tenantReadinessProvider.create!(inputs());
+    expect(emu.requests.map((r) => `${r.service} ${r.path} ${r.status}`)).toEqual([
+      `login /${emu.tenantId}/v2.0/.well-known/openid-configuration 200`,
+      `graph /organization/${emu.tenantId} 200`,
+    ]);
+    expect(progressLines).toEqual([]);
+  });
+
+  test("GIVEN a credential the tenant refuses (not a readiness problem that passes) WHEN the deadline comes THEN the error carries the token failure", async () => {
+    await start();
+    process.env.AZURE_CLIENT_SECRET = "wrong";
+    const error = await tenantReadinessProvider.create!(inputs(0)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TenantNotReadyError);
+    expect((error as Error).message).toContain("Could not get a Microsoft Graph token");
+  });
+});
+
+describe("check, diff, update, delete", () => {
+  test("GIVEN unknown or invalid inputs WHEN checked THEN unknowns pass and a bad deadline is named", async () => {
+    await start();
+    expect((await tenantReadinessProvider.check!({} as TenantReadinessInputs, { ...inputs(), deadlineSeconds: UNKNOWN as unknown as number })).failures).toEqual([]);
+    expect((await tenantReadinessProvider.check!({} as TenantReadinessInputs, { ...inputs(), deadlineSeconds: -1 })).failures).toEqual([
+      { property: "deadlineSeconds", reason: "deadlineSeconds: -1 is not valid; a whole number of seconds ≥ 0 is required" },
+    ]);
+    expect(emu.requests).toEqual([]);
+  });
+
+  test("GIVEN a new deadline WHEN diffed and updated THEN an in-place change that calls nothing; another tenant replaces", async () => {
+    await start();
+    const olds = { ...inputs(), issuer: "x", stateVersion: 1 };
+    expect(await tenantReadinessProvider.diff!("id", olds, inputs(20))).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect((await tenantReadinessProvider.diff!("id", olds, { ...inputs(), connection: { ...inputs().connection, tenantId: "00000000-0000-4000-8000-000000000000" } })).replaces).toEqual(["connection"]);
+    expect(await tenantReadinessProvider.update!("id", olds, inputs(20))).toEqual({ outs: { ...inputs(20), issuer: "x", stateVersion: 1 } });
+    await tenantReadinessProvider.delete!("id", olds);
+    expect(emu.requests).toEqual([]);
+  });
+});
