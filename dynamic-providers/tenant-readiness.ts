@@ -16,7 +16,7 @@
  * `delete` does nothing: the gate writes nothing. Serialized by value into state: plain functions only.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { graphClient, isGraphError, type GraphConnection } from "./graph";
+import { accessTokenFor, allows, decodeClaims, graphClient, isAppOnly, isGraphError, operationFor, type GraphConnection } from "./graph";
 import { resolveConnection } from "./graph/connection";
 import { tenantMetadata } from "./graph/metadata";
 import { pollUntil, type PollAnswer } from "./transport";
@@ -74,14 +74,25 @@ async function probe(conn: GraphConnection): Promise<PollAnswer<string>> {
   if (metadata.state !== "found") {
     return { done: false, reason: `OpenID metadata: ${metadata.detail}`, ...(metadata.state === "unavailable" && metadata.retryAfterMs !== undefined ? { retryAfterMs: metadata.retryAfterMs } : {}) };
   }
+  const path = `/organization/${encodeURIComponent(conn.tenantId)}?$select=id`;
   try {
-    await graphClient(conn).get(`/organization/${encodeURIComponent(conn.tenantId)}?$select=id`);
+    await graphClient(conn).get(path);
     return { done: true, value: metadata.issuer };
   } catch (e) {
     if (e instanceof Error && e.name === "GraphAuthError") return { done: false, reason: e.message };
+    // A 403 to an app token that holds none of the call's permissions is not a tenant still starting: waiting would
+    // only delay the same answer to the deadline. Fail now; the error names the permission (graph/permissions.ts).
+    if (isGraphError(e) && e.status === 403 && (await lacksPermission(conn, path))) throw e;
     if (isGraphError(e) && NOT_YET_STATUSES.includes(e.status)) return { done: false, reason: e.message };
     throw e;
   }
+}
+
+/** Is the stack's token an app token without any permission the call accepts? (A person's token: never.) */
+async function lacksPermission(conn: GraphConnection, path: string): Promise<boolean> {
+  const claims = decodeClaims(await accessTokenFor(resolveConnection(conn)));
+  const op = operationFor("GET", path);
+  return claims !== undefined && isAppOnly(claims) && op !== undefined && !allows(claims.roles ?? [], op);
 }
 
 export async function waitForTenant(inputs: TenantReadinessInputs, step = "tenant-readiness"): Promise<string> {

@@ -3,6 +3,6 @@ export { graphClient, accessTokenFor, callerIdentity, identityOfToken, parseRetr
 export { resolveConnection, graphScope, PUBLIC_CLOUD, type GraphConnection, type GraphApiVersion, type ResolvedConnection } from "./connection";
 export { credentialFor, gitHubActionsAssertion, type CredentialTarget } from "./credentials";
 export { selectIdentity, azureadSelection, identityDisagreement, describeSelection, IdentityConfigurationError, type IdentitySelection, type CredentialKind } from "./identity";
-export { GRAPH_OPERATIONS, operationFor, requiredApplicationPermissions, deniedOperations, type GraphOperation, type StackFeature, type StackFeatures } from "./permissions";
+export { GRAPH_OPERATIONS, operationFor, allows, requiredApplicationPermissions, deniedOperations, type GraphOperation, type StackFeature, type StackFeatures } from "./permissions";
 export { decodeClaims, isAppOnly, tenantProblem, missingPermissionsProblem, forbiddenHint, type TokenClaims } from "./diagnosis";
 export { GraphRequestError, GraphAuthError, GraphIdentityError, isGraphError, isNotFound, isConflict, repairError } from "./errors";

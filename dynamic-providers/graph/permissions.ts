@@ -21,8 +21,11 @@ export interface GraphOperation {
   readonly id: string;
   /** What the stack does with it, for messages and the README table. */
   readonly purpose: string;
-  /** `automation`: calls of a person's run that sets up the automation identity — never granted to that identity. */
-  readonly feature: StackFeature | "automation";
+  /**
+   * `automation`: calls of a person's run that sets up the automation identity — never granted to that identity.
+   * `tenant`: calls every stack makes whatever its config (the readiness check of the tenant).
+   */
+  readonly feature: StackFeature | "automation" | "tenant";
   /** Who makes the call: the Graph layer of the dynamic providers, or the azuread provider. */
   readonly caller: "graph-layer" | "azuread";
   readonly methods: readonly string[];
@@ -40,6 +43,16 @@ const WRITE = ["POST", "PATCH", "PUT", "DELETE"] as const;
 
 /** Every Graph call this project makes, with its permissions. */
 export const GRAPH_OPERATIONS: readonly GraphOperation[] = [
+  {
+    id: "tenant.readiness",
+    purpose: "check that the tenant answers before anything is written into it (readiness gate)",
+    feature: "tenant",
+    caller: "graph-layer",
+    methods: READ,
+    path: /^\/organization\/[^/?]+(\?|$)/i,
+    accepted: ["Organization.Read.All", "Organization.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
+    doc: `${GRAPH_API}/organization-get`,
+  },
   {
     id: "userFlows.read",
     purpose: "read user flows, their identity providers, attributes and linked apps (adoption, drift)",
@@ -154,10 +167,7 @@ export const GRAPH_OPERATIONS: readonly GraphOperation[] = [
   },
 ];
 
-/**
- * The Graph operation a request is, or `undefined` for a call this table does not know (`GET /organization`, which
- * none of the stack's providers makes).
- */
+/** The Graph operation a request is, or `undefined` for a call this table does not know. */
 export function operationFor(method: string, path: string): GraphOperation | undefined {
   const m = method.toUpperCase();
   const p = path.replace(/^\/(v1\.0|beta)(?=\/)/i, "");
@@ -172,7 +182,7 @@ export function allows(roles: readonly string[], op: GraphOperation): boolean {
 
 /** The operations a stack with these features makes. */
 export function operationsOf(features: StackFeatures): GraphOperation[] {
-  return GRAPH_OPERATIONS.filter((op) => op.feature !== "automation" && features[op.feature]);
+  return GRAPH_OPERATIONS.filter((op) => op.feature === "tenant" || (op.feature !== "automation" && features[op.feature]));
 }
 
 /**

@@ -83,13 +83,14 @@ describe("AutomationIdentity", () => {
     for (const r of own) expect([r.name, r.dependencies]).toEqual([r.name, expect.arrayContaining([gate])]);
   });
 
-  test("GIVEN every feature WHEN constructed THEN exactly the five least privileged Graph permissions are assigned, with the tenant's role ids, to the automation SP on Graph's SP", async () => {
+  test("GIVEN every feature WHEN constructed THEN exactly the six least privileged Graph permissions are assigned, with the tenant's role ids, to the automation SP on Graph's SP", async () => {
     const { h } = await build(fullConfig, ALL);
     const expected = [
       "Application.ReadWrite.OwnedBy",
       "DelegatedPermissionGrant.ReadWrite.All",
       "EventListener.ReadWrite.All",
       "IdentityUserFlow.ReadWrite.All",
+      "Organization.Read.All", // the readiness gate's read of the tenant, whatever the config
       "OrganizationalBranding.ReadWrite.All",
     ];
     const roles = h.byType(ROLE);
@@ -107,10 +108,10 @@ describe("AutomationIdentity", () => {
     expect(h.byName("ciam-automation-sp").inputs).toEqual({ clientId: fakeId("client", "ciam-automation-app") });
   });
 
-  test("GIVEN a stack that only links existing apps to flows WHEN constructed THEN only EventListener.ReadWrite.All is assigned", async () => {
+  test("GIVEN a stack that only links existing apps to flows WHEN constructed THEN only EventListener.ReadWrite.All is assigned, besides the readiness gate's Organization.Read.All", async () => {
     const { h, identity } = await build(fullConfig, { apps: false, customAttributes: false, userFlows: true, branding: false });
-    expect(identity.permissions).toEqual(["EventListener.ReadWrite.All"]);
-    expect(h.byType(ROLE).map((r) => r.inputs.appRoleId)).toEqual([GRAPH_APP_ROLE_IDS["EventListener.ReadWrite.All"]]);
+    expect(identity.permissions).toEqual(["EventListener.ReadWrite.All", "Organization.Read.All"]);
+    expect(h.byType(ROLE).map((r) => r.inputs.appRoleId)).toEqual([GRAPH_APP_ROLE_IDS["EventListener.ReadWrite.All"], GRAPH_APP_ROLE_IDS["Organization.Read.All"]]);
   });
 
   test("GIVEN a stack that registers apps but has no flows or branding WHEN constructed THEN no EventListener, IdentityUserFlow or branding permission is assigned", async () => {
@@ -118,6 +119,7 @@ describe("AutomationIdentity", () => {
     expect(h.byType(ROLE).map((r) => r.name).sort()).toEqual([
       "ciam-automation-role-Application.ReadWrite.OwnedBy",
       "ciam-automation-role-DelegatedPermissionGrant.ReadWrite.All",
+      "ciam-automation-role-Organization.Read.All",
     ]);
   });
 
@@ -127,7 +129,7 @@ describe("AutomationIdentity", () => {
     expect(output).toEqual({
       clientId,
       tenantId: TENANT_ID,
-      permissions: ["EventListener.ReadWrite.All"],
+      permissions: ["EventListener.ReadWrite.All", "Organization.Read.All"],
       federatedCredentials: [
         { issuer: GITHUB_ISSUER, subject: "repo:contoso/ciam-tenant:ref:refs/heads/main" },
         { issuer: GITHUB_ISSUER, subject: "repo:contoso/ciam-tenant:environment:production" },

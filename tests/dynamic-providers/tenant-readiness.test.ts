@@ -103,6 +103,24 @@ describe("create", () => {
     expect(error).toBeInstanceOf(TenantNotReadyError);
     expect((error as Error).message).toContain("Could not get a Microsoft Graph token");
   });
+
+  test("GIVEN an app token without any permission GET /organization accepts (Graph enforcing app roles) WHEN readiness is created THEN it fails at once naming Organization.Read.All, instead of waiting to its deadline", async () => {
+    await start({ enforceAppRoles: true, appRoles: ["EventListener.ReadWrite.All"] });
+    emu.clearLog();
+    let error: unknown;
+    await tenantReadinessProvider.create!(inputs(600)).catch((e: unknown) => (error = e));
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toContain("Organization.Read.All");
+    expect((error as Error).message).toContain("EventListener.ReadWrite.All"); // what the token carries
+    expect(emu.requests.filter((r) => r.service === "graph").map((r) => r.status)).toEqual([403]); // one look, no waiting
+    expect(progressLines).toEqual([]);
+  });
+
+  test("GIVEN an app token holding Organization.Read.All WHEN readiness is created under enforcement THEN the tenant answers", async () => {
+    await start({ enforceAppRoles: true, appRoles: ["Organization.Read.All"] });
+    const result = await tenantReadinessProvider.create!(inputs());
+    expect(result.id).toBe(emu.tenantId);
+  });
 });
 
 describe("check, diff, update, delete", () => {

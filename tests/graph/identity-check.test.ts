@@ -52,6 +52,7 @@ describe("identity check (before the first write)", () => {
     expect(error.message).toBe(
       `The token of app ${emu.clientId} lacks Microsoft Graph application permissions this stack's config needs, so nothing was changed:\n` +
         "  - IdentityUserFlow.ReadWrite.All: find custom user attributes by name (adoption, drift); create, update and delete custom user attributes\n" +
+        "  - Organization.Read.All: check that the tenant answers before anything is written into it (readiness gate); read the default branding, localizations and images (adoption, drift, restore on destroy)\n" +
         "  - OrganizationalBranding.ReadWrite.All: read the default branding, localizations and images (adoption, drift, restore on destroy); " +
         "update the default branding, create/update/delete localizations, upload images and CSS\n" +
         "It carries: EventListener.ReadWrite.All. Fix: enable ciam-tenant:automation and have a person (Global Administrator of the tenant) " +

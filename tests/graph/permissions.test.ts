@@ -17,22 +17,24 @@ const PER_FEATURE: Record<keyof StackFeatures, string[]> = {
   branding: ["OrganizationalBranding.ReadWrite.All"],
 };
 const FEATURES = Object.keys(PER_FEATURE) as (keyof StackFeatures)[];
+/** What every stack needs whatever its config: the readiness gate reads the tenant (GET /organization/{id}). */
+const ALWAYS = ["Organization.Read.All"];
 const ALL_COMBINATIONS: StackFeatures[] = Array.from({ length: 16 }, (_, n) => Object.fromEntries(FEATURES.map((f, i) => [f, (n >> i) % 2 === 1])) as unknown as StackFeatures);
 
 describe("requiredApplicationPermissions", () => {
   test.each(FEATURES)("GIVEN only the %s feature WHEN the permissions are derived THEN exactly its least privileged set", (feature) => {
-    expect(requiredApplicationPermissions({ ...NONE, [feature]: true })).toEqual(PER_FEATURE[feature]);
+    expect(requiredApplicationPermissions({ ...NONE, [feature]: true })).toEqual([...ALWAYS, ...PER_FEATURE[feature]].sort());
   });
 
   test("GIVEN every combination of features WHEN derived THEN the permissions are the union of the features' sets, nothing more", () => {
     for (const features of ALL_COMBINATIONS) {
-      const expected = FEATURES.filter((f) => features[f]).flatMap((f) => PER_FEATURE[f]).sort();
+      const expected = [...ALWAYS, ...FEATURES.filter((f) => features[f]).flatMap((f) => PER_FEATURE[f])].sort();
       expect(requiredApplicationPermissions(features)).toEqual(expected);
     }
   });
 
-  test("GIVEN no feature WHEN derived THEN nothing is granted", () => {
-    expect(requiredApplicationPermissions(NONE)).toEqual([]);
+  test("GIVEN no feature WHEN derived THEN only the readiness gate's read of the tenant is granted", () => {
+    expect(requiredApplicationPermissions(NONE)).toEqual(ALWAYS);
   });
 
   test("GIVEN any combination WHEN derived THEN no permission that can grant permissions or edit any app is ever requested", () => {
@@ -60,6 +62,7 @@ describe("operationFor", () => {
     ["POST", "/identity/userFlowAttributes", "customAttributes.write"],
     ["GET", "/identity/userFlowAttributes?$filter=userFlowAttributeType eq 'custom'", "customAttributes.read"],
     ["PATCH", "/organization/t/branding", "branding.write"],
+    ["GET", "/organization/t?$select=id", "tenant.readiness"],
     ["PUT", "/organization/t/branding/localizations/fr-FR/bannerLogo", "branding.write"],
     ["GET", "/organization/t/branding/localizations", "branding.read"],
     ["POST", "/applications", "apps.write"],

@@ -274,11 +274,13 @@ describe("program (index.ts) on variants of the quickstart", () => {
         ["azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential", "ciam-automation-fic-github-branch-main", "ciam-automation"],
       ].sort((a, b) => (a[1] + a[0]).localeCompare(b[1] + b[0])),
     );
-    // The quickstart registers an app, one flow and branding (no custom attribute): exactly these four permissions.
+    // The quickstart registers an app, one flow and branding (no custom attribute), and every stack reads the tenant
+    // in its readiness gate: exactly these five permissions.
     expect(outputs.automation.permissions).toEqual([
       "Application.ReadWrite.OwnedBy",
       "DelegatedPermissionGrant.ReadWrite.All",
       "EventListener.ReadWrite.All",
+      "Organization.Read.All",
       "OrganizationalBranding.ReadWrite.All",
     ]);
     expect(h.byType(ROLE).map((r) => r.name).sort()).toEqual(outputs.automation.permissions.map((p: string) => `ciam-automation-role-${p}`));
