@@ -11,6 +11,11 @@
  * Never granted to the automation identity: the right to grant app roles or change its own credentials
  * (AppRoleAssignment.ReadWrite.All, Application.ReadWrite.All) — an identity that can, can give itself anything.
  * Changing this component (new subjects, new permissions) is therefore a person's run.
+ * One grant is still broad: a stack that registers apps needs DelegatedPermissionGrant.ReadWrite.All for their admin
+ * consent, and that permission lets its holder consent any delegated permission for any app — with
+ * Application.ReadWrite.OwnedBy (apps it owns) it could consent delegated scopes to an app of its own. Graph offers
+ * nothing narrower for `oauth2PermissionGrants` (oauth2permissiongrant-post); a stack whose apps are `existing` never
+ * gets it. README, Permissions, says so.
  *
  * @see https://learn.microsoft.com/en-us/entra/workload-id/workload-identity-federation-create-trust
  * @see https://learn.microsoft.com/en-us/graph/api/serviceprincipal-post-approleassignedto

@@ -944,10 +944,19 @@ export interface FederatedSubject {
   readonly subject: string;
 }
 
+/** Longest slug in a federated credential key: 120 (Entra's limit) - "github-branch-" - "-<n>" of a collision. */
+const MAX_SUBJECT_SLUG = 120 - "github-branch-".length - 4;
+
 /** Every federated credential the automation config asks for, in config order. Pure. */
 export function automationSubjects(a: Pick<AutomationConfig, "github" | "azureDevOps">): FederatedSubject[] {
   const out: FederatedSubject[] = [];
-  const slug = (v: string) => v.replace(/[^A-Za-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").toLowerCase() || "x";
+  // The key is the federated credential's name, which Entra limits to 120 characters: a long name is cut and
+  // made unique with a digest of the whole name (room is left for the "-<n>" of slugs that collide).
+  // @see https://learn.microsoft.com/en-us/graph/api/resources/federatedidentitycredential
+  const slug = (v: string) => {
+    const s = v.replace(/[^A-Za-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").toLowerCase() || "x";
+    return s.length <= MAX_SUBJECT_SLUG ? s : `${s.slice(0, MAX_SUBJECT_SLUG - 9)}-${createHash("sha256").update(v).digest("hex").slice(0, 8)}`;
+  };
   if (a.github) {
     const repo = `repo:${a.github.repository}`;
     for (const b of a.github.branches) out.push({ key: `github-branch-${slug(b)}`, issuer: GITHUB_OIDC_ISSUER, subject: `${repo}:ref:refs/heads/${b}` });

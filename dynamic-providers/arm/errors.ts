@@ -2,7 +2,7 @@
  * Errors of the ARM layer. As in the Graph layer, every failure names the call, the HTTP status, ARM's error code
  * and message and the request ids Azure support asks for (`x-ms-request-id`, `x-ms-correlation-request-id`).
  */
-import { repairError } from "../graph/errors";
+import { redactCredentials, repairError } from "../graph/errors";
 
 export interface ArmErrorDetails {
   readonly method: string;
@@ -52,7 +52,7 @@ export class ArmRequestError extends Error {
 /** No ARM token for the home tenant: not signed in, signed in elsewhere, or an app where a user is required. */
 export class ArmAuthError extends Error {
   constructor(homeTenantId: string, authorityHost: string, cause: unknown) {
-    const why = cause instanceof Error ? cause.message : String(cause);
+    const why = redactCredentials(cause instanceof Error ? cause.message : String(cause));
     const message =
       `Could not get an Azure Resource Manager token for tenant ${homeTenantId} from ${authorityHost}: ${why}. ` +
       `Sign in as a user of that tenant who holds Tenant Creator (or Contributor) on the subscription ` +

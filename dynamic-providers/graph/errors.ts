@@ -63,10 +63,22 @@ export class GraphRequestError extends Error {
   }
 }
 
+/**
+ * The text of a credential failure without what could be a credential: `@azure/identity` sometimes quotes a whole
+ * HTTP exchange in its errors (AzurePipelinesCredential puts `JSON.stringify(response)`, request headers included,
+ * into the message when the OIDC response is empty), and these messages reach the CLI, CI logs and update logs.
+ */
+export function redactCredentials(text: string): string {
+  return text
+    .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, "$1 [redacted]")
+    .replace(/eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, "[redacted-jwt]")
+    .replace(/((?:client_secret|client_assertion|access_token|refresh_token|id_token)["']?\s*[:=]\s*["']?)[^"'&\s,}]+/gi, "$1[redacted]");
+}
+
 /** A token could not be obtained for the tenant: wrong tenant, missing login, wrong secret. */
 export class GraphAuthError extends Error {
   constructor(tenantId: string, authorityHost: string, cause: unknown) {
-    const why = cause instanceof Error ? cause.message : String(cause);
+    const why = redactCredentials(cause instanceof Error ? cause.message : String(cause));
     const message =
       `Could not get a Microsoft Graph token for tenant ${tenantId} from ${authorityHost}: ${why}. ` +
       `Sign in to that tenant (az login --tenant ${tenantId} --allow-no-subscriptions) or set AZURE_CLIENT_ID ` +

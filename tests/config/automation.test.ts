@@ -79,6 +79,19 @@ describe("automation config: subjects", () => {
     const a = parse({ github: { repository: "contoso/ciam", branches: ["a/b", "a-b"] } }).automation!;
     expect(automationSubjects(a).map((s) => s.key)).toEqual(["github-branch-a-b", "github-branch-a-b-2"]);
   });
+
+  test("GIVEN branch and environment names of up to 255 characters WHEN subjects are derived THEN every credential name fits Entra's 120 and stays distinct, the subjects exact", () => {
+    const long = (c: string) => `release/${c.repeat(247)}`;
+    const a = { github: { repository: "contoso/ciam-tenant", branches: [long("a"), `${long("a").slice(0, 250)}b`], environments: ["e".repeat(255)], pullRequests: false } };
+    const subjects = automationSubjects(a);
+    for (const s of subjects) expect(s.key.length).toBeLessThanOrEqual(120);
+    expect(new Set(subjects.map((s) => s.key)).size).toBe(3);
+    expect(subjects.map((s) => s.subject)).toEqual([
+      `repo:contoso/ciam-tenant:ref:refs/heads/${long("a")}`,
+      `repo:contoso/ciam-tenant:ref:refs/heads/${long("a").slice(0, 250)}b`,
+      `repo:contoso/ciam-tenant:environment:${"e".repeat(255)}`,
+    ]);
+  });
 });
 
 describe("automation config: errors", () => {
