@@ -40,10 +40,12 @@ export function sameGuid(a: string | undefined, b: string | undefined): boolean 
 
 /** Check failures of the connection input (unknown parts are skipped: they are checked again at update time). */
 export function checkConnection(conn: GraphConnection | undefined, property = "connection"): pulumi.dynamic.CheckFailure[] {
+  // A connection computed from a tenant still to be created is unknown as a whole during preview: the engine sends
+  // the unknown sentinel (a string) in its place, so this test must come before the object test.
+  if (isUnknown(conn)) return [];
   if (conn === undefined || conn === null || typeof conn !== "object") {
     return [failure(property, conn, "an object with tenantId, graphEndpoint, authorityHost and apiVersion is required")];
   }
-  if (isUnknown(conn)) return [];
   const out: pulumi.dynamic.CheckFailure[] = [];
   if (!isUnknown(conn.tenantId) && !isGuid(conn.tenantId)) out.push(failure(`${property}.tenantId`, conn.tenantId, "a tenant id (GUID) is required"));
   for (const key of ["graphEndpoint", "authorityHost"] as const) {

@@ -73,9 +73,11 @@ const SUBDOMAIN = /^[A-Za-z0-9]{1,26}$/;
 export function validateTenantPreflight(inputs: Partial<TenantPreflightInputs>): pulumi.dynamic.CheckFailure[] {
   const out: pulumi.dynamic.CheckFailure[] = [];
   const arm = inputs.arm;
-  if (arm === undefined || arm === null || typeof arm !== "object") {
+  if (isUnknown(arm)) {
+    // Unknown as a whole during preview (the sentinel is a string): checked again when known.
+  } else if (arm === undefined || arm === null || typeof arm !== "object") {
     out.push(failure("arm", arm, "an object with homeTenantId, subscriptionId, resourceManagerEndpoint and authorityHost is required"));
-  } else if (!isUnknown(arm)) {
+  } else {
     for (const key of ["homeTenantId", "subscriptionId"] as const) {
       if (!isUnknown(arm[key]) && !isGuid(arm[key])) out.push(failure(`arm.${key}`, arm[key], "a GUID is required"));
     }
@@ -195,8 +197,10 @@ export const tenantPreflightProvider: pulumi.dynamic.ResourceProvider<TenantPref
     if (containsUnknown(news) || !sameTenant(old, news)) {
       return { changes: true, replaces: ["subdomain"], deleteBeforeReplace: false };
     }
-    const { stateVersion: _v, ...oldInputs } = old;
-    return { changes: !jsonEqual(oldInputs, news), replaces: [] };
+    // Inputs only: `__provider` (the serialized provider code, in both) changes with every release of this code.
+    const { stateVersion: _v, __provider: _po, ...oldInputs } = old as typeof old & { __provider?: unknown };
+    const { __provider: _pn, ...newInputs } = news as typeof news & { __provider?: unknown };
+    return { changes: !jsonEqual(oldInputs, newInputs), replaces: [] };
   },
 
   async create(inputs) {

@@ -31,7 +31,9 @@ export function backoff(minDelayMs: number, attempt: number, maxDelayMs = MAX_BA
  * ms): the server's `Retry-After` when it sent one, else back-off. One rule for every retry and poll loop.
  */
 export function nextWait(retryAfterMs: number | undefined, minDelayMs: number, attempt: number, deadline: number, maxDelayMs?: number): number | undefined {
-  const wait = retryAfterMs ?? backoff(minDelayMs, attempt, maxDelayMs);
+  // Never less than the smallest back-off: a `Retry-After: 0` (or a date already past) would otherwise make every
+  // loop spin without pause until its deadline.
+  const wait = Math.max(retryAfterMs ?? backoff(minDelayMs, attempt, maxDelayMs), minDelayMs);
   return Date.now() + wait > deadline ? undefined : wait;
 }
 

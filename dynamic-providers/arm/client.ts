@@ -14,7 +14,6 @@
  * Plain `fetch`, required SDK objects inside functions only: this file is serialized by value into providers.
  */
 import { credentialFor } from "../graph/credentials";
-import { resolveConnection } from "../graph/connection";
 import { delay, nextWait, parseErrorEnvelope, parseRetryAfter, RETRYABLE_STATUSES, stripQuery } from "../transport";
 import { armScope, resolveArmConnection, type ArmConnection, type ResolvedArmConnection } from "./connection";
 import { ArmAuthError, ArmRequestError } from "./errors";
@@ -122,15 +121,9 @@ function resolveUrl(conn: ResolvedArmConnection, pathOrUrl: string): string {
 
 async function tokenFor(conn: ResolvedArmConnection): Promise<string> {
   try {
-    // credentialFor keys its cache and builds its credential from tenantId and authorityHost only; the Graph fields
-    // of the connection are not used for the ARM token.
-    const credentialConn = resolveConnection({
-      tenantId: conn.homeTenantId,
-      graphEndpoint: conn.resourceManagerEndpoint,
-      authorityHost: conn.authorityHost,
-      apiVersion: "beta",
-    });
-    const token = await credentialFor(credentialConn).getToken(armScope(conn.resourceManagerEndpoint));
+    // The one credential entry point, signed in to the HOME tenant (the subscription's), not the CIAM tenant.
+    const credential = credentialFor({ tenantId: conn.homeTenantId, authorityHost: conn.authorityHost });
+    const token = await credential.getToken(armScope(conn.resourceManagerEndpoint));
     if (!token?.token) throw new Error("the credential returned no token");
     return token.token;
   } catch (e) {

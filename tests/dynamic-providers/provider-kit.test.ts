@@ -109,6 +109,11 @@ describe("checkConnection", () => {
   test("GIVEN unknown values during preview WHEN checked THEN they are skipped", () => {
     expect(checkConnection({ ...conn, tenantId: UNKNOWN })).toEqual([]);
   });
+
+  test("GIVEN a connection unknown as a whole (built from a tenant still to be created) WHEN checked in preview THEN it is skipped, not refused as a non-object", () => {
+    expect(checkConnection(UNKNOWN as unknown as GraphConnection)).toEqual([]);
+    expect(checkConnection("graph" as unknown as GraphConnection)).toHaveLength(1); // a real non-object still fails
+  });
 });
 
 describe("failure, odataString", () => {

@@ -185,4 +185,20 @@ describe("diff", () => {
     expect(await tenantPreflightProvider.diff!("id", olds, inputs())).toEqual({ changes: false, replaces: [] });
     expect((await tenantPreflightProvider.diff!("id", olds, inputs({ subdomain: "contosoother" }))).replaces).toEqual(["subdomain"]);
   });
+
+  test("GIVEN the same inputs and a new release of the provider code WHEN diffed THEN nothing changes (the serialized provider is not an input)", async () => {
+    const olds = { ...inputs(), __provider: "exports.handler = old", stateVersion: 1 };
+    const news = { ...inputs(), __provider: "exports.handler = new" } as TenantPreflightInputs;
+    expect(await tenantPreflightProvider.diff!("id", olds, news)).toEqual({ changes: false, replaces: [] });
+  });
+});
+
+describe("check of unknown inputs", () => {
+  test("GIVEN the ARM settings unknown as a whole during preview WHEN checked THEN no failure is reported for them and ARM is not called", async () => {
+    emu.clearLog();
+    const news = { ...inputs(), arm: UNKNOWN } as unknown as TenantPreflightInputs;
+    const result = await tenantPreflightProvider.check!({} as TenantPreflightInputs, news);
+    expect(result.failures ?? []).toEqual([]);
+    expect(emu.requests).toEqual([]);
+  });
 });

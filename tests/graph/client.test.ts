@@ -4,6 +4,7 @@
  * Not proven here: the behaviour of the real Graph service (see the emulator's switches for what is inferred).
  */
 import { startEmulator, type Emulator } from "../emulator";
+import { nextWait } from "../../dynamic-providers/transport";
 import { callerIdentity, graphClient, GraphAuthError, GraphRequestError, identityOfToken, parseRetryAfter, backoff, type GraphConnection } from "../../dynamic-providers/graph";
 
 let emu: Emulator;
@@ -176,6 +177,13 @@ describe("pure helpers", () => {
       expect(d).toBeLessThanOrEqual(60_000);
     }
     expect(backoff(1000, 30)).toBeGreaterThanOrEqual(30_000);
+  });
+
+  test("GIVEN Retry-After: 0 WHEN the next wait is computed THEN it is the smallest back-off, not a spin; a longer Retry-After is honoured", () => {
+    const far = Date.now() + 60_000;
+    expect(nextWait(0, 1000, 1, far)).toBe(1000);
+    expect(nextWait(5000, 1000, 1, far)).toBe(5000);
+    expect(nextWait(5000, 1000, 1, Date.now() + 1000)).toBeUndefined(); // past the deadline: give up
   });
 });
 
