@@ -25,7 +25,7 @@ import {
 } from "./default-branding";
 import { graphClient, type GraphClient } from "./graph/client";
 import type { GraphConnection } from "./graph/connection";
-import { GraphRequestError, isConflict } from "./graph/errors";
+import { endSentence, GraphRequestError, isConflict } from "./graph/errors";
 import { PartialCreateError, checkConnection, diffManaged, failure, isUnknown, upgradeState } from "./provider-kit";
 
 export interface BrandingLocalizationInputs {
@@ -189,7 +189,7 @@ export const brandingLocalizationProvider: pulumi.dynamic.ResourceProvider<Brand
     } catch (e) {
       if (e instanceof GraphRequestError && e.status === 400) {
         throw new Error(
-          `${e.message}. Graph deletes a localization only after all its images are removed: delete the BrandingAsset ` +
+          `${endSentence(e.message)} Graph deletes a localization only after all its images are removed: delete the BrandingAsset ` +
             `resources of locale ${state.locale} first (make them depend on this localization)`,
         );
       }

@@ -21,7 +21,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type * as MicrosoftGraphBeta from "@microsoft/microsoft-graph-types-beta";
-import { callerIdentity, graphClient, selectIdentity, isGraphError, type GraphClient, type GraphConnection } from "./graph";
+import { callerIdentity, endSentence, graphClient, selectIdentity, isGraphError, type GraphClient, type GraphConnection } from "./graph";
 import { checkConnection, checkOneOf, diffManaged, inputsAsState, odataString, progress } from "./provider-kit";
 
 const STATE_VERSION = 1;
@@ -211,7 +211,7 @@ export const tenantTeardownProvider: pulumi.dynamic.ResourceProvider<TenantTeard
       await emptyTenant(old.connection);
     } catch (e) {
       if (isGraphError(e)) {
-        e.message = `emptying tenant ${old.connection.tenantId} before its deletion stopped: ${e.message}. Run pulumi destroy again to carry on.`;
+        e.message = `emptying tenant ${old.connection.tenantId} before its deletion stopped: ${endSentence(e.message)} Run pulumi destroy again to carry on.`;
       }
       throw e;
     }

@@ -2,7 +2,7 @@
  * Errors of the ARM layer. As in the Graph layer, every failure names the call, the HTTP status, ARM's error code
  * and message and the request ids Azure support asks for (`x-ms-request-id`, `x-ms-correlation-request-id`).
  */
-import { redactCredentials, repairError } from "../graph/errors";
+import { endSentence, redactCredentials, repairError } from "../graph/errors";
 
 export interface ArmErrorDetails {
   readonly method: string;
@@ -54,7 +54,7 @@ export class ArmAuthError extends Error {
   constructor(homeTenantId: string, authorityHost: string, cause: unknown) {
     const why = redactCredentials(cause instanceof Error ? cause.message : String(cause));
     const message =
-      `Could not get an Azure Resource Manager token for tenant ${homeTenantId} from ${authorityHost}: ${why}. ` +
+      `Could not get an Azure Resource Manager token for tenant ${homeTenantId} from ${authorityHost}: ${endSentence(why)} ` +
       `Sign in as a user of that tenant who holds Tenant Creator (or Contributor) on the subscription ` +
       `(az login --tenant ${homeTenantId}); creating an external tenant needs a user (ARM scope user_impersonation).`;
     super(message);

@@ -75,12 +75,18 @@ export function redactCredentials(text: string): string {
     .replace(/((?:client_secret|client_assertion|access_token|refresh_token|id_token)["']?\s*[:=]\s*["']?)[^"'&\s,}]+/gi, "$1[redacted]");
 }
 
+/** Ends quoted text with exactly one full stop: the Azure CLI's own texts end in one already ("run 'az login'."). */
+export function endSentence(text: string): string {
+  const trimmed = text.trimEnd();
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
 /** A token could not be obtained for the tenant: wrong tenant, missing login, wrong secret. */
 export class GraphAuthError extends Error {
   constructor(tenantId: string, authorityHost: string, cause: unknown) {
     const why = redactCredentials(cause instanceof Error ? cause.message : String(cause));
     const message =
-      `Could not get a Microsoft Graph token for tenant ${tenantId} from ${authorityHost}: ${why}. ` +
+      `Could not get a Microsoft Graph token for tenant ${tenantId} from ${authorityHost}: ${endSentence(why)} ` +
       `Sign in to that tenant (az login --tenant ${tenantId} --allow-no-subscriptions) or set AZURE_CLIENT_ID ` +
       `with AZURE_CLIENT_SECRET or AZURE_FEDERATED_TOKEN_FILE for an app registered in that tenant.`;
     super(message);
