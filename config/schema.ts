@@ -436,10 +436,20 @@ export function formatConfigPath(segments: readonly PropertyKey[]): string {
   return out || "(config)";
 }
 
+/**
+ * YAML's own readings of a value meant as text, and how to write it instead: an unquoted `#F0F4F8` is a comment (so
+ * the key is null), an unquoted `0123` the number 123, an unquoted `yes` or `on` a boolean in some parsers.
+ */
+function yamlHint(input: unknown, noun: string): string {
+  if (input === null) return ` (quote it: a bare # starts a YAML comment, so an unquoted "#..." value reads as empty)`;
+  if (noun === "a string" && typeof input === "number") return ` (quote it: YAML reads unquoted digits as a number and drops leading zeros)`;
+  if (noun === "a string" && typeof input === "boolean") return ` (quote it: YAML reads unquoted true/false/yes/no as a boolean)`;
+  return "";
+}
+
 function typeProblem(input: unknown, noun: string, allowed: string): string {
   if (input === undefined) return describeProblem(undefined, "is missing", allowed);
-  if (input === null) return describeProblem(null, `is not ${noun}`, allowed);
-  return describeProblem(input, `is not ${noun}`, allowed);
+  return describeProblem(input, `is not ${noun}${yamlHint(input, noun)}`, allowed);
 }
 
 type Ctx = z.RefinementCtx;
@@ -511,9 +521,33 @@ const ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9]{0,99}$/;
 const COLOR = /^#[0-9A-Fa-f]{6}$/;
 const LOCALE = /^[a-z]{2,3}(-[A-Z][a-z]{3})?(-(?:[A-Z]{2}|[0-9]{3}))?$/;
 
-const guid = () => {
-  const allowed = "a GUID such as 00000000-0000-0000-0000-000000000000";
-  return text(allowed, (v) => (GUID.test(v) ? undefined : "is not a GUID")).transform((v) => v.toLowerCase());
+/** The all-zero GUID: a placeholder, never a real subscription, tenant or app id. */
+export const NIL_GUID = "00000000-0000-0000-0000-000000000000";
+/** A value still to be filled in, as the example stack writes it: `<your-subscription-id>`. */
+const PLACEHOLDER = /^<[^<>]*>$/;
+
+/**
+ * Where each GUID key's real value comes from: the placeholder messages name the command, so the first run of the
+ * unchanged example file says what to fill in rather than failing later at a token request.
+ */
+export const GUID_SOURCES = {
+  subscriptionId: "the subscription's id: az account show --query id -o tsv",
+  homeTenantId: "the id of the tenant that subscription belongs to: az account show --query tenantId -o tsv",
+  tenantId:
+    "the external tenant's id: az login --tenant <subdomain>.onmicrosoft.com --allow-no-subscriptions, then az account show --query tenantId -o tsv",
+  clientId: 'the app\'s client (application) id: az ad app list --display-name "<app name>" --query "[].appId" -o tsv',
+} as const;
+
+/** What is wrong with a value that is still a placeholder (the all-zero GUID or `<...>`), or `undefined`. */
+export function placeholderProblem(v: string): string | undefined {
+  if (v === NIL_GUID) return "is the all-zero placeholder GUID, not a real id";
+  if (PLACEHOLDER.test(v)) return "is a placeholder still to be filled in";
+  return undefined;
+}
+
+const guid = (source: keyof typeof GUID_SOURCES) => {
+  const allowed = `a GUID (8-4-4-4-12 hex digits): ${GUID_SOURCES[source]}`;
+  return text(allowed, (v) => placeholderProblem(v) ?? (GUID.test(v) ? undefined : "is not a GUID")).transform((v) => v.toLowerCase());
 };
 
 const logicalKey = (noun: string) =>
@@ -607,8 +641,8 @@ const LOCALE_ALLOWED = "a BCP 47 tag in canonical case such as fr-FR, pt-BR or z
 // ---------------------------------------------------------------------------------------------------------------
 
 const tenantCreateSchema = strict({
-  subscriptionId: guid(),
-  homeTenantId: guid(),
+  subscriptionId: guid("subscriptionId"),
+  homeTenantId: guid("homeTenantId"),
   subdomainSuffix: oneOf(SUBDOMAIN_SUFFIXES, "subdomainSuffix").default("none"),
   resourceGroup: strict({
     name: text("an ARM resource group name: 1-90 letters, digits, -, _, ., ( or ), not ending in .", (v) =>
@@ -629,7 +663,7 @@ const tenantCreateSchema = strict({
 });
 
 const tenantExistingSchema = strict({
-  tenantId: guid(),
+  tenantId: guid("tenantId"),
   subdomain: text("1-26 ASCII letters or digits", (v) => (SUBDOMAIN.test(v) ? undefined : "is not a valid subdomain")),
 });
 
@@ -699,7 +733,7 @@ const spaAppSchema = strict({
     }),
   );
 
-const existingAppSchema = strict({ key: logicalKey("app"), existing: strict({ clientId: guid() }) }).transform(
+const existingAppSchema = strict({ key: logicalKey("app"), existing: strict({ clientId: guid("clientId") }) }).transform(
   (a): ExistingAppConfig => ({ kind: "existing", key: a.key, clientId: a.existing.clientId }),
 );
 
@@ -886,7 +920,13 @@ const azureDevOpsSchema = strict({
   organization: adoName("organization").optional(),
   project: adoName("project").optional(),
   serviceConnection: adoName("serviceConnection").optional(),
-  issuer: text(ADO_ISSUER_ALLOWED, (v) => (ADO_ISSUER.test(v) ? undefined : "is not an Azure DevOps workload identity issuer")),
+  issuer: text(ADO_ISSUER_ALLOWED, (v) =>
+    v.toLowerCase().includes(NIL_GUID)
+      ? "holds the all-zero placeholder GUID, not the organization's or tenant's id"
+      : ADO_ISSUER.test(v)
+        ? undefined
+        : "is not an Azure DevOps workload identity issuer",
+  ),
   subject: text(ADO_SUBJECT_ALLOWED, (v) => (v.length <= 600 && ADO_SUBJECT.test(v) ? undefined : "is not an Azure DevOps service connection subject")),
 }).transform((a): AzureDevOpsAutomationConfig => {
   const parts = a.subject.startsWith("sc://") ? a.subject.slice(5).split("/") : [];
@@ -1105,6 +1145,9 @@ function checkReferences(c: unknown, ctx: Ctx): void {
   );
 
   const appKeys = apps.map((a) => str(a.key)).filter((k): k is string => k !== undefined);
+  // A broken apps value is reported where it is; the flows' app references are checked only against a usable list,
+  // so one mistake there does not also fail every flow's apps.
+  const appsUsable = Array.isArray(c.apps) && c.apps.length === apps.length && apps.every((a) => str(a.key) !== undefined);
   const attributeIds = [...new Set<string>([...BUILT_IN_ATTRIBUTES, ...attrs.map((a) => str(a.name)).filter((n): n is string => n !== undefined)])];
   const linkedBy = new Map<string, { flow: string; index: number }>();
   flows.forEach((f, i) => {
@@ -1127,7 +1170,7 @@ function checkReferences(c: unknown, ctx: Ctx): void {
       if (typeof k !== "string" || seenHere.has(k)) return;
       seenHere.add(k);
       if (!appKeys.includes(k)) {
-        report(ctx, ["userFlows", i, "apps", j], k, "is not a configured app key", appKeys.join(", ") || "(no app is configured)");
+        if (appsUsable) report(ctx, ["userFlows", i, "apps", j], k, "is not a configured app key", appKeys.join(", ") || "(no app is configured)");
         return;
       }
       const other = linkedBy.get(k);

@@ -5,8 +5,8 @@
  * Does not prove: how the Pulumi CLI serializes a real stack file (the engine test does); here the runtime's
  * config map is set directly, in the same JSON form.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
+import { filledExampleStackText } from "../support/example-stack";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { ConfigValidationError, loadStackConfig, parseStackConfig } from "../../config/schema";
@@ -32,7 +32,7 @@ beforeAll(async () => {
 
 /** The example stack's config as the Pulumi runtime holds it: structured values as JSON strings. */
 function exampleRuntimeConfig(): Record<string, string> {
-  const doc = parseYaml(fs.readFileSync(path.join(repoRoot, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, unknown> };
+  const doc = parseYaml(filledExampleStackText()) as { config: Record<string, unknown> };
   return Object.fromEntries(Object.entries(doc.config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
 }
 

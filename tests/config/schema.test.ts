@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { filledExampleStackText } from "../support/example-stack";
 import { parse as parseYaml } from "yaml";
 import {
   BUILT_IN_ATTRIBUTES,
@@ -374,7 +375,7 @@ describe("the message helpers", () => {
 });
 
 describe("the example stack Pulumi.dev.yaml", () => {
-  const doc = parseYaml(fs.readFileSync(path.join(repoRoot, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, unknown> };
+  const doc = parseYaml(filledExampleStackText()) as { config: Record<string, unknown> };
   const raw = Object.fromEntries(Object.entries(doc.config).map(([k, v]) => [k.replace(/^ciam-tenant:/, ""), v]));
   const sha256 = (file: string) => createHash("sha256").update(fs.readFileSync(path.join(repoRoot, file))).digest("hex");
 

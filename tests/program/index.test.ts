@@ -6,8 +6,8 @@
  * What this does not prove: that ARM, Entra or Graph accept the requests, or that the dynamic providers work
  * (emulator and engine tests cover those); mocks never run provider code.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
+import { filledExampleStackText } from "../support/example-stack";
 import { parse } from "yaml";
 import { DYNAMIC_TYPES, GRAPH_SP_OBJECT_ID, Harness, MS_GRAPH_APP_ID, Registration, TENANT_ID, fakeId, MockOptions, installMocks, parentChain, promiseOf, providerRef } from "../components/harness";
 
@@ -25,7 +25,7 @@ const PLANTED = {
 
 /** The `ciam-tenant:*` keys of Pulumi.dev.yaml, without namespace. */
 function devStackConfig(): Record<string, unknown> {
-  const doc = parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, unknown> };
+  const doc = parse(filledExampleStackText()) as { config: Record<string, unknown> };
   return Object.fromEntries(Object.entries(doc.config).map(([k, v]) => [k.slice(NS.length + 1), v]));
 }
 
