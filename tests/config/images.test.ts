@@ -1,9 +1,13 @@
 /**
- * Branding files: type by magic bytes, dimensions from PNG IHDR / JPEG SOFn, size and dimension limits, CSS as
- * UTF-8, and how the schema reports each (path, file, what is allowed). Fixtures are generated in a temp dir.
+ * Branding files: inside the project directory after symlinks, type by magic bytes, dimensions from PNG IHDR /
+ * JPEG SOFn, size and dimension limits, custom CSS (UTF-8, what the sign-in page keeps, no outside resources), and
+ * how the schema reports each (path, file, what is allowed). Fixtures are generated in a temp dir: `project/` is
+ * the project directory (and the cwd), `outside/` a sibling it must not reach.
  *
- * Does not prove: that Graph rejects files beyond these limits (undocumented), nor that a JPEG header fixture
- * decodes as a picture (only its header is real).
+ * Does not prove: that Graph rejects files beyond these limits (undocumented), that the live sign-in page drops
+ * exactly what `cssProblems` refuses (its rules come from a public copy of the page's loader, not from Entra), nor
+ * that a JPEG header fixture decodes as a picture (only its header is real). Hard links into the project are not
+ * detected (a hard link is the file itself).
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
@@ -11,7 +15,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import {
   BRANDING_ASSET_LIMITS,
+  CSS_ALLOWED_SELECTORS,
+  brandingFileLocation,
   checkBrandingContent,
+  cssProblems,
   detectImageType,
   inspectBrandingFile,
   isUtf8Text,
@@ -21,12 +28,24 @@ import {
 import { ConfigValidationError, parseStackConfig } from "../../config/schema";
 import { makeJpegHeader, makePng, noise } from "./fixtures";
 
+let root: string;
+/** The project directory of these tests (and the cwd while they run). */
 let dir: string;
+/** A directory beside the project, which branding paths must not reach. */
+let outside: string;
+let cwd: string;
 beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "ciam-config-images-"));
+  root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "ciam-config-images-")));
+  dir = path.join(root, "project");
+  outside = path.join(root, "outside");
+  fs.mkdirSync(dir);
+  fs.mkdirSync(outside);
+  cwd = process.cwd();
+  process.chdir(dir);
 });
 afterAll(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
+  process.chdir(cwd);
+  fs.rmSync(root, { recursive: true, force: true });
 });
 
 function write(name: string, content: Buffer | string): string {
@@ -177,14 +196,14 @@ describe("branding files through the schema", () => {
     fs.mkdirSync(path.join(dir, "a-dir.png"), { recursive: true });
     const problems = problemsOf(configWithImages({ bannerLogo: "a-dir.png", squareLogo: "nowhere/square.png" }));
     expect(problems).toEqual([
-      `branding.default.images.bannerLogo: "a-dir.png" is a directory (${path.join(dir, "a-dir.png")}); allowed: a readable file for bannerLogo, relative to the project directory or absolute`,
-      `branding.default.images.squareLogo: "nowhere/square.png" does not exist (looked at ${path.join(dir, "nowhere/square.png")}); allowed: a readable file for squareLogo, relative to the project directory or absolute`,
+      `branding.default.images.bannerLogo: "a-dir.png" is a directory (${path.join(dir, "a-dir.png")}); allowed: a readable file for bannerLogo inside the project directory (relative to it, or absolute)`,
+      `branding.default.images.squareLogo: "nowhere/square.png" does not exist (looked at ${path.join(dir, "nowhere/square.png")}); allowed: a readable file for squareLogo inside the project directory (relative to it, or absolute)`,
     ]);
   });
 
-  test("GIVEN an absolute path WHEN parsed THEN it is used as is", () => {
+  test("GIVEN an absolute path inside the project WHEN parsed THEN it is used as is", () => {
     const file = write("abs/square.png", makePng(40, 40));
-    const asset = parseStackConfig(configWithImages({ squareLogo: file }), { projectDir: "/nonexistent" }).branding!.default!.images.squareLogo;
+    const asset = parseStackConfig(configWithImages({ squareLogo: file }), { projectDir: dir }).branding!.default!.images.squareLogo;
     expect(asset?.path).toBe(file);
   });
 
@@ -204,5 +223,238 @@ describe("branding files through the schema", () => {
     const problems = problemsOf(raw);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^branding\.localizations\.fr-FR\.images\.bannerLogo: "fr-wide\.png" is 246×36 px; allowed: at most 245×36 px/);
+  });
+});
+
+/** The outside file's path as the error shows it: after symlinks. */
+const real = (p: string): string => fs.realpathSync(p);
+const OUTSIDE_ALLOWED =
+  "allowed: a file inside the project directory, after symlinks (branding files are published on the public sign-in page); copy the file into the project";
+
+describe("branding files stay inside the project directory", () => {
+  test("GIVEN ../ leaving the project WHEN parsed THEN the field, the value, where it resolved and the rule are reported", () => {
+    const file = path.join(outside, "escape.css");
+    fs.writeFileSync(file, ".ext-title { color: #333 }\n");
+    expect(problemsOf(configWithImages({ customCSS: "../outside/escape.css" }))).toEqual([
+      `branding.default.images.customCSS: "../outside/escape.css" resolves to ${real(file)}, outside the project directory ${dir}; ${OUTSIDE_ALLOWED}`,
+    ]);
+  });
+
+  test("GIVEN an absolute path elsewhere WHEN parsed THEN it is refused", () => {
+    const file = path.join(outside, "square.png");
+    fs.writeFileSync(file, makePng(40, 40));
+    expect(problemsOf(configWithImages({ squareLogo: file }))).toEqual([
+      `branding.default.images.squareLogo: ${JSON.stringify(file)} resolves to ${real(file)}, outside the project directory ${dir}; ${OUTSIDE_ALLOWED}`,
+    ]);
+  });
+
+  test("GIVEN /etc/passwd as customCSS WHEN parsed THEN it is refused as outside the project, not as bad CSS", () => {
+    expect(problemsOf(configWithImages({ customCSS: "/etc/passwd" }))).toEqual([
+      `branding.default.images.customCSS: "/etc/passwd" resolves to ${real("/etc/passwd")}, outside the project directory ${dir}; ${OUTSIDE_ALLOWED}`,
+    ]);
+  });
+
+  test("GIVEN a symlink in the project pointing out WHEN parsed THEN it is refused, naming the symlink and its target", () => {
+    const target = path.join(outside, "secret.css");
+    fs.writeFileSync(target, "body { color: #000 }\n");
+    fs.symlinkSync(target, path.join(dir, "linked-out.css"));
+    expect(problemsOf(configWithImages({ customCSS: "linked-out.css" }))).toEqual([
+      `branding.default.images.customCSS: "linked-out.css" resolves (through a symlink) to ${real(target)}, outside the project directory ${dir}; ${OUTSIDE_ALLOWED}`,
+    ]);
+  });
+
+  test("GIVEN a directory symlink pointing out and a missing file behind it WHEN parsed THEN each is outside, never 'does not exist'", () => {
+    fs.writeFileSync(path.join(outside, "banner.png"), makePng(200, 30));
+    fs.symlinkSync(outside, path.join(dir, "shared"));
+    expect(problemsOf(configWithImages({ bannerLogo: "shared/banner.png", squareLogo: "../outside/missing.png" }))).toEqual([
+      `branding.default.images.bannerLogo: "shared/banner.png" resolves (through a symlink) to ${path.join(real(outside), "banner.png")}, outside the project directory ${dir}; ${OUTSIDE_ALLOWED}`,
+      `branding.default.images.squareLogo: "../outside/missing.png" resolves to ${path.join(real(outside), "missing.png")}, outside the project directory ${dir}; ${OUTSIDE_ALLOWED}`,
+    ]);
+  });
+
+  test("GIVEN a symlink between project files WHEN parsed THEN it is accepted under the path as written", () => {
+    const bytes = makePng(200, 30);
+    write("assets/banner-real.png", bytes);
+    fs.symlinkSync(path.join("assets", "banner-real.png"), path.join(dir, "banner-alias.png"));
+    const asset = parseStackConfig(configWithImages({ bannerLogo: "banner-alias.png" }), { projectDir: dir }).branding!.default!.images.bannerLogo;
+    expect(asset).toEqual({
+      path: path.join(dir, "banner-alias.png"),
+      contentType: "image/png",
+      size: bytes.length,
+      sha256: createHash("sha256").update(bytes).digest("hex"),
+      width: 200,
+      height: 30,
+    });
+  });
+
+  test("GIVEN a project directory reached through a symlink WHEN its files are inspected THEN both sides compare after symlinks", () => {
+    const linkedProject = path.join(root, "project-link");
+    fs.symlinkSync(dir, linkedProject);
+    const file = write("via-link.png", makePng(10, 10));
+    expect(inspectBrandingFile(path.join(linkedProject, "via-link.png"), "squareLogo", linkedProject).ok).toBe(true);
+    expect(inspectBrandingFile(file, "squareLogo", linkedProject).ok).toBe(true);
+    expect(brandingFileLocation(path.join(linkedProject, "..", "outside", "x.png"), linkedProject).problem).toBeDefined();
+  });
+
+  test("GIVEN an explicit project directory WHEN a file is inspected THEN that directory, not the cwd, bounds it", () => {
+    const file = write("sub/only-here.png", makePng(10, 10));
+    expect(inspectBrandingFile(file, "squareLogo", path.join(dir, "sub")).ok).toBe(true);
+    expect(inspectBrandingFile(file, "squareLogo", path.join(dir, "other"))).toEqual({
+      ok: false,
+      problems: [
+        {
+          what: `resolves to ${file}, outside the project directory ${path.join(dir, "other")}`,
+          allowed: OUTSIDE_ALLOWED.replace(/^allowed: /, ""),
+        },
+      ],
+    });
+  });
+
+  test("GIVEN files outside in the default branding and a localization WHEN parsed THEN all are reported at once", () => {
+    const raw = configWithImages({ customCSS: "/etc/passwd", favicon: "../outside/x.png" });
+    (raw.branding as Record<string, unknown>).localizations = { "fr-FR": { images: { customCSS: "/etc/hostname" } } };
+    const problems = problemsOf(raw);
+    expect(problems.map((p) => p.slice(0, p.indexOf(":")))).toEqual([
+      "branding.default.images.favicon",
+      "branding.default.images.customCSS",
+      "branding.localizations.fr-FR.images.customCSS",
+    ]);
+    for (const p of problems) expect(p).toContain("outside the project directory");
+  });
+});
+
+/**
+ * A stylesheet in the shape of Microsoft's company-branding CSS template: every selector of the CSS reference,
+ * each with its documented pseudo-classes, plus @media. Written for this test from the reference page; the
+ * template file itself (download.microsoft.com) was not fetched.
+ */
+const TEMPLATE_LIKE_CSS = `/* Company branding: selectors from the CSS template reference guide */
+body { background-color: #f0f4f8; font-family: "Segoe UI", Arial, sans-serif; }
+a, a:link { color: #0067b8; }
+a:hover { color: #005da6; }
+a:focus { outline: 2px solid #0067b8; }
+a:focus:hover { color: #004e8c; }
+a:active { color: #003f73; }
+.ext-background-image { background-color: #1b2a3a; }
+.ext-header { background-color: #ffffff; }
+.ext-header-logo { max-height: 36px; }
+.ext-middle { align-items: center; }
+.ext-vertical-split-main-section { background-color: #ffffff; }
+.ext-vertical-split-background-image-container { background-color: #1b2a3a; }
+.ext-sign-in-box { border-radius: 8px; box-shadow: 0 2px 6px rgba(0, 0, 0, 0.2); }
+.ext-title { color: #1b2a3a; font-weight: 600; }
+.ext-subtitle { color: #505a64; }
+.ext-link { color: #0067b8; }
+.ext-button.ext-primary { background-color: #0067b8; color: #ffffff; border-radius: 4px; }
+.ext-button.ext-primary:hover { background-color: #005da6; }
+.ext-button.ext-primary:focus { outline: 2px solid #003f73; }
+.ext-button.ext-primary:focus:hover { background-color: #004e8c; }
+.ext-button.ext-primary:active { background-color: #003f73; }
+.ext-button.ext-secondary { background-color: #e6e6e6; }
+.ext-button.ext-secondary:hover, .ext-button.ext-secondary:focus, .ext-button.ext-secondary:focus:hover,
+.ext-button.ext-secondary:active { background-color: #d2d2d2; }
+.ext-error { color: #a4262c; }
+.ext-input.ext-text-box { border-color: #8a8886; }
+.ext-input.ext-text-box.ext-has-error { border-color: #a4262c; }
+.ext-input.ext-text-box:hover, .ext-input.ext-text-box:focus, .ext-input.ext-text-box:focus:hover { border-color: #0067b8; }
+.ext-boilerplate-text { font-size: 13px; }
+.ext-promoted-fed-cred-box { border-radius: 8px; }
+.ext-footer { background-color: transparent; }
+.ext-footer-links { font-size: 12px; }
+.ext-footer-item { color: #505a64; }
+.ext-debug-item { color: #505a64; }
+@media (max-width: 600px) {
+  .ext-sign-in-box { border-radius: 0; }
+}
+`;
+
+describe("custom CSS content", () => {
+  test("GIVEN every documented selector in the template's shape WHEN checked THEN nothing is refused", () => {
+    expect(cssProblems(TEMPLATE_LIKE_CSS)).toEqual([]);
+    write("template-like.css", TEMPLATE_LIKE_CSS);
+    const asset = parseStackConfig(configWithImages({ customCSS: "template-like.css" }), { projectDir: dir }).branding!.default!.images.customCSS;
+    expect(asset?.contentType).toBe("text/css");
+  });
+
+  test("GIVEN the allowed selectors WHEN listed THEN they hold the documented ones and no combined selector", () => {
+    expect(CSS_ALLOWED_SELECTORS).toEqual(expect.arrayContaining(["body", "a", ".ext-sign-in-box", ".ext-link", ".ext-button.ext-primary", ".ext-footer-item"]));
+    expect(CSS_ALLOWED_SELECTORS.filter((s) => /[\s>+~,]/.test(s))).toEqual([]);
+  });
+
+  test("GIVEN @import and an external url() WHEN parsed THEN both are refused with the fix", () => {
+    write("imports.css", '@import url("https://evil.example/x.css");\n.ext-background-image { background: url(https://cdn.example/bg.jpg); }\n');
+    expect(problemsOf(configWithImages({ customCSS: "imports.css" }))).toEqual([
+      'branding.default.images.customCSS: "imports.css" uses url() on lines 1, 2; allowed: no url(), src() or image-set() in customCSS: the public sign-in page must not load anything from another origin (this project\'s rule, stricter than Entra, unverified); set images.backgroundImage for a background picture',
+      'branding.default.images.customCSS: "imports.css" has @import on line 1; allowed: only @media and @font-face at-rules in customCSS (the sign-in page drops every other at-rule, @import included); put the rules in this file',
+    ]);
+  });
+
+  test("GIVEN @import with a bare string and url() spelled with an escape WHEN checked THEN neither slips through", () => {
+    expect(cssProblems('@import "https://evil.example/x.css";\nbody { color: #000 }').map((p) => p.what)).toEqual(["has @import on line 1"]);
+    expect(cssProblems(".ext-title { background: u\\72l(https://evil.example/x.png) }").map((p) => p.what)).toEqual(["has a CSS escape (\\) on line 1"]);
+    expect(cssProblems("body { background-image: image-set('https://evil.example/x.png' 1x) }").map((p) => p.what)).toEqual(["uses image-set() on line 1"]);
+  });
+
+  test("GIVEN binary content named .css WHEN parsed THEN it is refused as not UTF-8 text", () => {
+    write("binary.css", makePng(4, 4));
+    write("nul.css", Buffer.from("body { color: #000 }\0\0"));
+    expect(problemsOf(configWithImages({ customCSS: "binary.css" }))).toEqual([
+      'branding.default.images.customCSS: "binary.css" is not UTF-8 text; allowed: a UTF-8 CSS file for customCSS',
+    ]);
+    expect(problemsOf(configWithImages({ customCSS: "nul.css" }))).toEqual([
+      'branding.default.images.customCSS: "nul.css" is not UTF-8 text; allowed: a UTF-8 CSS file for customCSS',
+    ]);
+    expect(cssProblems("body { color: #000\u0001 }").map((p) => p.what)).toEqual(["has control characters (is it a text file?) on line 1"]);
+  });
+
+  test("GIVEN an empty file, only comments, or a BOM WHEN checked THEN each is refused", () => {
+    write("empty.css", "");
+    expect(problemsOf(configWithImages({ customCSS: "empty.css" }))).toEqual([
+      'branding.default.images.customCSS: "empty.css" is empty; allowed: a CSS file with at least one rule for customCSS',
+    ]);
+    expect(cssProblems("/* nothing yet */\n")).toEqual([{ what: "has only comments", allowed: "a CSS file with at least one rule for customCSS" }]);
+    expect(cssProblems("\uFEFFbody { color: #000 }")).toEqual([
+      { what: "starts with a byte order mark (BOM)", allowed: "UTF-8 without a BOM for customCSS (save it as UTF-8, not UTF-8 with BOM)" },
+    ]);
+  });
+
+  test("GIVEN near-miss and unlisted selectors WHEN checked THEN each is named once with its lines and the nearest allowed name", () => {
+    const problems = cssProblems(".ext-signin-box { color: #000 }\n.ext-button { color: #000 }\n#idSIButton9, .ext-signin-box:hover { color: #000 }\n.ext-sign-in-box .ext-title { color: #000 }\n");
+    expect(problems.map((p) => p.what)).toEqual([
+      'has selector ".ext-signin-box" on line 1',
+      'has selector ".ext-button" on line 2',
+      'has selector "#idSIButton9" on line 3',
+      'has selector ".ext-signin-box:hover" on line 3',
+      'has selector ".ext-sign-in-box .ext-title", which combines selectors, on line 4',
+    ]);
+    expect(problems[0]!.allowed).toMatch(/reference-company-branding-css-template.*; nearest: \.ext-sign-in-box$/);
+    expect(problems[1]!.allowed).toMatch(/; nearest: \.ext-button\.ext-primary, \.ext-button\.ext-secondary$/);
+    expect(problems[2]!.allowed).not.toContain("nearest");
+    expect(problems[4]!.allowed).toContain("combined ones included");
+  });
+
+  test("GIVEN non-ASCII text, dropped properties, nesting and </style> WHEN checked THEN each is refused and comments are free", () => {
+    const css = "/* Café, ünïcödé and url(x) in a comment are fine */\nbody { font-family: \"Café\"; }\n.ext-title { content: \"x\"; behavior: none; }\n.ext-sign-in-box { .ext-title { color: #000 } }\n.ext-error { color: red } </style>\n";
+    expect(cssProblems(css).map((p) => p.what)).toEqual([
+      'has non-ASCII characters outside comments (first: "é") on line 2',
+      'has "</" on line 5',
+      "sets content on line 3",
+      "sets behavior on line 3",
+      "nests a rule inside another on line 4",
+      'has "</style>" outside any rule (not well-formed CSS) on line 5',
+    ]);
+  });
+
+  test("GIVEN malformed CSS WHEN checked THEN the unclosed block, comment or string is located", () => {
+    expect(cssProblems("body { color: #000 }\n.ext-title { color: #000\n").map((p) => p.what)).toEqual(["is not well-formed CSS (the { on line 2 is never closed)"]);
+    expect(cssProblems("body { color: #000 } /* never closed").map((p) => p.what)).toEqual(["is not well-formed CSS (a comment opened on line 1 is never closed)"]);
+    expect(cssProblems("body { font-family: \"Segoe UI; }\n").map((p) => p.what)).toEqual(["is not well-formed CSS (a string opened on line 1 is never closed)"]);
+    expect(cssProblems("body { color: #000 } }\n").map((p) => p.what)).toEqual(["has a } that closes nothing (not well-formed CSS) on line 1"]);
+  });
+
+  test("GIVEN the text of /etc/passwd WHEN checked as CSS THEN it is refused as CSS too (a second line of defence)", () => {
+    expect(cssProblems("root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n").map((p) => p.what)).toEqual([
+      'has "root:x:0:0:root:/root:/bin/bash\\ndaemon:x" outside any rule (not well-formed CSS) on line 1',
+    ]);
   });
 });
