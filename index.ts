@@ -5,7 +5,7 @@
  * composes the tenant, its apps and its sign-in experience. Nothing else happens here: see docs/design.md.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { loadStackConfig } from "./config/schema";
+import { ConfigValidationError, loadStackConfig } from "./config/schema";
 import { CiamTenant } from "./components/tenant";
 import { MsalBrowserConfig, SpaApplication } from "./components/spa-application";
 import { SignInApp, SignInExperience } from "./components/sign-in-experience";
@@ -13,7 +13,21 @@ import { componentNames } from "./components/naming";
 import { AutomationIdentity, AutomationOutput, stackFeatures } from "./components/automation-identity";
 import { DestroyGuard } from "./dynamic-providers/destroy-guard";
 
-const config = loadStackConfig();
+const config = loadConfigOrStop();
+
+/**
+ * The validated stack config. A config mistake is a user's, not the program's: it stops the run as a
+ * `pulumi.RunError`, which the engine prints as its message alone — every problem once, no Node trace and no
+ * inspected `problems` array after it.
+ */
+function loadConfigOrStop(): ReturnType<typeof loadStackConfig> {
+  try {
+    return loadStackConfig();
+  } catch (e) {
+    if (e instanceof ConfigValidationError || (e instanceof Error && e.name === "ConfigValidationError")) throw new pulumi.RunError(e.message);
+    throw e;
+  }
+}
 
 // Which parts of the stack call Graph: what a pipeline's identity must be allowed (checked before any write) and
 // what the automation identity is granted.

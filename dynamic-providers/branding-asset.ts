@@ -19,6 +19,7 @@ import { graphClient } from "./graph/client";
 import type { GraphConnection } from "./graph/connection";
 import { GraphRequestError } from "./graph/errors";
 import { checkConnection, diffManaged, failure, isUnknown, upgradeState } from "./provider-kit";
+import { withCleanErrors } from "./provider-kit";
 
 /** Stream properties of a branding (reference §4.5). */
 export type BrandingAssetKind = "bannerLogo" | "squareLogo" | "squareLogoDark" | "headerLogo" | "backgroundImage" | "favicon" | "customCSS";
@@ -157,7 +158,7 @@ function upgrade(props: Record<string, unknown>): BrandingAssetOutputs {
   return upgradeState<BrandingAssetOutputs>(props, STATE_VERSION);
 }
 
-export const brandingAssetProvider: pulumi.dynamic.ResourceProvider<BrandingAssetInputs, BrandingAssetOutputs> = {
+export const brandingAssetProvider: pulumi.dynamic.ResourceProvider<BrandingAssetInputs, BrandingAssetOutputs> = withCleanErrors({
   async check(_olds, news) {
     const failures = [...checkConnection(news.connection), ...checkBrandingAsset(news)];
     const inputs =
@@ -211,7 +212,7 @@ export const brandingAssetProvider: pulumi.dynamic.ResourceProvider<BrandingAsse
       throw e;
     }
   },
-};
+});
 
 /**
  * One image (or the custom CSS) of a company branding, uploaded from a file. State keeps the path and the SHA-256,

@@ -27,6 +27,7 @@ import { graphClient, type GraphClient } from "./graph/client";
 import type { GraphConnection } from "./graph/connection";
 import { endSentence, GraphRequestError, isConflict } from "./graph/errors";
 import { PartialCreateError, checkConnection, diffManaged, failure, isUnknown, upgradeState } from "./provider-kit";
+import { withCleanErrors } from "./provider-kit";
 
 export interface BrandingLocalizationInputs {
   readonly connection: GraphConnection;
@@ -121,7 +122,7 @@ async function adopt(client: GraphClient, path: string, live: LiveLocalization, 
   return { id: path, outs: outputs(inputs, desired, true) };
 }
 
-export const brandingLocalizationProvider: pulumi.dynamic.ResourceProvider<BrandingLocalizationInputs, BrandingLocalizationOutputs> = {
+export const brandingLocalizationProvider: pulumi.dynamic.ResourceProvider<BrandingLocalizationInputs, BrandingLocalizationOutputs> = withCleanErrors({
   async check(_olds, news) {
     const failures = [...checkConnection(news.connection), ...checkLocale(news.locale), ...checkBrandingProperties(news.properties)];
     const properties = isUnknown(news.properties) ? news.properties : definedProperties(news.properties);
@@ -196,7 +197,7 @@ export const brandingLocalizationProvider: pulumi.dynamic.ResourceProvider<Brand
       throw e;
     }
   },
-};
+});
 
 /**
  * A localized company branding: sign-in page strings and layout for one locale; unset strings inherit from the

@@ -35,6 +35,7 @@ import {
   jsonEqual,
   upgradeState,
 } from "./provider-kit";
+import { withCleanErrors } from "./provider-kit";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Branding properties (shared with localizations)
@@ -481,7 +482,7 @@ function upgrade(props: Record<string, unknown>): DefaultBrandingOutputs {
   return upgradeState<DefaultBrandingOutputs>(props, STATE_VERSION);
 }
 
-export const defaultBrandingProvider: pulumi.dynamic.ResourceProvider<DefaultBrandingInputs, DefaultBrandingOutputs> = {
+export const defaultBrandingProvider: pulumi.dynamic.ResourceProvider<DefaultBrandingInputs, DefaultBrandingOutputs> = withCleanErrors({
   async check(_olds, news) {
     const failures = [...checkConnection(news.connection), ...checkBrandingProperties(news.properties)];
     const properties = isUnknown(news.properties) ? news.properties : definedProperties(news.properties);
@@ -584,7 +585,7 @@ export const defaultBrandingProvider: pulumi.dynamic.ResourceProvider<DefaultBra
     }
     if (Object.keys(body).length > 0) await patchDefault(client, body);
   },
-};
+});
 
 /**
  * The tenant's default company branding (locale "0"): strings and layout of the sign-in page. Images are

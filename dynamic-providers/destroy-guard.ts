@@ -15,6 +15,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { repairError } from "./graph/errors";
 import { checkOneOf, inputsAsState } from "./provider-kit";
+import { withCleanErrors } from "./provider-kit";
 import { LIFECYCLES, type TenantLifecycle } from "./tenant-teardown";
 
 const STATE_VERSION = 1;
@@ -43,7 +44,7 @@ export class ProtectedStackError extends Error {
 
 const recorded = inputsAsState<DestroyGuardInputs>(STATE_VERSION);
 
-export const destroyGuardProvider: pulumi.dynamic.ResourceProvider<DestroyGuardInputs, DestroyGuardOutputs> = {
+export const destroyGuardProvider: pulumi.dynamic.ResourceProvider<DestroyGuardInputs, DestroyGuardOutputs> = withCleanErrors({
   async check(_olds, news) {
     return { inputs: news, failures: checkOneOf("lifecycle", news.lifecycle, LIFECYCLES) };
   },
@@ -64,7 +65,7 @@ export const destroyGuardProvider: pulumi.dynamic.ResourceProvider<DestroyGuardI
     const old = recorded.state(props);
     if (old.lifecycle !== "ephemeral") throw new ProtectedStackError(old.stack);
   },
-};
+});
 
 export interface DestroyGuardArgs {
   /** The stack's lifecycle; `protected` makes delete (i.e. `pulumi destroy`) fail. */

@@ -17,6 +17,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { accessTokenFor, decodeClaims, GraphIdentityError, missingPermissionsProblem, resolveConnection, type GraphConnection, type StackFeatures } from "./graph";
 import { checkConnection, containsUnknown, failure, jsonEqual, sameGuid, upgradeState } from "./provider-kit";
+import { withCleanErrors } from "./provider-kit";
 
 const STATE_VERSION = 1;
 const FEATURE_KEYS = ["apps", "customAttributes", "userFlows", "branding"] as const;
@@ -50,7 +51,7 @@ function validate(inputs: Partial<IdentityCheckInputs>): pulumi.dynamic.CheckFai
   return out;
 }
 
-export const identityCheckProvider: pulumi.dynamic.ResourceProvider<IdentityCheckInputs, IdentityCheckOutputs> = {
+export const identityCheckProvider: pulumi.dynamic.ResourceProvider<IdentityCheckInputs, IdentityCheckOutputs> = withCleanErrors({
   async check(_olds, news) {
     const failures = validate(news);
     if (failures.length > 0) return { inputs: news, failures };
@@ -80,7 +81,7 @@ export const identityCheckProvider: pulumi.dynamic.ResourceProvider<IdentityChec
   async delete() {
     // Nothing exists outside Pulumi's state.
   },
-};
+});
 
 export interface IdentityCheckArgs {
   /** The tenant and Graph endpoint; holds no secret. */

@@ -5,7 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { GraphConnection } from "./graph/connection";
-import { repairError } from "./graph/errors";
+import { isUserFacing, repairError } from "./graph/errors";
 
 /** The value inputs hold during preview while an upstream Output is unknown (pulumi/pulumi#6310). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -201,4 +201,67 @@ export function inputsAsState<I extends object>(stateVersion: number) {
     read: async (id: string, props?: unknown) => ({ id, props: state(props) }),
     update: async (_id: string, _olds: unknown, news: I) => ({ outs: { ...news, stateVersion } }),
   };
+}
+
+/**
+ * What the dynamic-provider host of @pulumi/pulumi 3.248 (cmd/dynamic-provider/index.js) does with an error a
+ * provider method throws:
+ * - create and update: it answers the engine with `err.message` only (grpcResponseFromError), and prints nothing;
+ * - check, diff, read and delete: it prints ``console.error(`${err}: ${err.stack}`)`` — `Name: message: Name:
+ *   message` and every frame, which the engine shows as the stack's output — and answers with `err.message`.
+ * The engine prints that answer as the resource's `error:` line, so the message is all a person needs. This marker
+ * starts what the host prints for a user-facing error, and {@link quietHostConsole} drops exactly those lines.
+ */
+const REPORTED = "\u2063ciam-tenant: reported to the engine\u2063";
+
+/**
+ * Makes the provider process's console.error skip the host's print of an error already answered to the engine
+ * (the engine drops blank lines, never ours). Installed once per process, on first use; every other line passes.
+ */
+function quietHostConsole(): void {
+  const g = globalThis as unknown as Record<string, unknown>;
+  if (g.__ciamQuietHostConsole === true) return;
+  g.__ciamQuietHostConsole = true;
+  const original = console.error;
+  console.error = function (this: unknown, ...args: unknown[]): void {
+    if (typeof args[0] === "string" && args[0].startsWith(REPORTED)) return;
+    original.apply(this, args);
+  };
+}
+
+/**
+ * A user-facing error (see isUserFacing in graph/errors.ts) made to reach the terminal once, without frames: its
+ * stack is its message, and what the host prints of it is dropped. The same object is rethrown — class, `status`,
+ * `id`/`properties` of a partial create all stay. Any other value (a bug) is returned untouched, trace and all.
+ */
+export function reportable(e: unknown): unknown {
+  if (!isUserFacing(e)) return e;
+  quietHostConsole();
+  const message = e.message;
+  Object.defineProperty(e, "stack", { value: message, configurable: true, writable: true, enumerable: false });
+  Object.defineProperty(e, "toString", { value: () => REPORTED, configurable: true, writable: true, enumerable: false });
+  return e;
+}
+
+/**
+ * The provider with every method wrapped so that a user-facing error it throws is reported once, as its message
+ * (see {@link reportable}). Wrap each exported provider object: `export const xProvider = withCleanErrors({ … })`.
+ */
+export function withCleanErrors<P extends object>(provider: P): P {
+  const wrapped: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(provider)) {
+    if (typeof value !== "function") {
+      wrapped[key] = value;
+      continue;
+    }
+    const method = value as (...args: unknown[]) => unknown;
+    wrapped[key] = async function (this: unknown, ...args: unknown[]): Promise<unknown> {
+      try {
+        return await method.apply(this, args);
+      } catch (e) {
+        throw reportable(e);
+      }
+    };
+  }
+  return wrapped as P;
 }

@@ -24,6 +24,7 @@ import { repairError } from "./graph/errors";
 import { tenantMetadata } from "./graph/metadata";
 import { pollUntil, type PollAnswer } from "./transport";
 import { checkOneOf, containsUnknown, failure, inputsAsState, isGuid, isUnknown, jsonEqual, progress } from "./provider-kit";
+import { withCleanErrors } from "./provider-kit";
 import { LIFECYCLES, type TenantLifecycle } from "./tenant-teardown";
 
 const STATE_VERSION = 1;
@@ -183,7 +184,7 @@ export async function verifyDeleted(inputs: TenantPreflightInputs, step = "tenan
 
 const recorded = inputsAsState<TenantPreflightInputs>(STATE_VERSION);
 
-export const tenantPreflightProvider: pulumi.dynamic.ResourceProvider<TenantPreflightInputs, TenantPreflightOutputs> = {
+export const tenantPreflightProvider: pulumi.dynamic.ResourceProvider<TenantPreflightInputs, TenantPreflightOutputs> = withCleanErrors({
   async check(olds, news) {
     const failures = validateTenantPreflight(news);
     // Preview with unknown inputs: nothing to ask yet. Inputs already passed: the tenant exists and is ours, or is
@@ -215,7 +216,7 @@ export const tenantPreflightProvider: pulumi.dynamic.ResourceProvider<TenantPref
     if (old.lifecycle !== "ephemeral") return; // protected: the tenant was retained, not deleted
     await verifyDeleted(old);
   },
-};
+});
 
 export interface TenantPreflightArgs {
   readonly arm: pulumi.Input<ArmConnection>;

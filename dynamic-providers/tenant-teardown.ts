@@ -23,6 +23,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as MicrosoftGraphBeta from "@microsoft/microsoft-graph-types-beta";
 import { callerIdentity, endSentence, graphClient, selectIdentity, isGraphError, type GraphClient, type GraphConnection } from "./graph";
 import { checkConnection, checkOneOf, diffManaged, inputsAsState, odataString, progress } from "./provider-kit";
+import { withCleanErrors } from "./provider-kit";
 
 const STATE_VERSION = 1;
 
@@ -187,7 +188,7 @@ async function purgeDeleted(client: GraphClient, say: (what: string) => void): P
 
 const recorded = inputsAsState<TenantTeardownInputs>(STATE_VERSION);
 
-export const tenantTeardownProvider: pulumi.dynamic.ResourceProvider<TenantTeardownInputs, TenantTeardownOutputs> = {
+export const tenantTeardownProvider: pulumi.dynamic.ResourceProvider<TenantTeardownInputs, TenantTeardownOutputs> = withCleanErrors({
   async check(_olds, news) {
     return { inputs: news, failures: validateTenantTeardown(news) };
   },
@@ -216,7 +217,7 @@ export const tenantTeardownProvider: pulumi.dynamic.ResourceProvider<TenantTeard
       throw e;
     }
   },
-};
+});
 
 export interface TenantTeardownArgs {
   /** The tenant's Graph connection; holds no secret. */

@@ -18,6 +18,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as MicrosoftGraphBeta from "@microsoft/microsoft-graph-types-beta";
 import { graphClient, isGraphError, type GraphClient, type GraphConnection } from "./graph";
 import { checkConnection, diffManaged, failure, isGuid, isUnknown, odataString, sameGuid, upgradeState } from "./provider-kit";
+import { withCleanErrors } from "./provider-kit";
 
 const STATE_VERSION = 1;
 const FLOWS = "/identity/authenticationEventsFlows";
@@ -93,7 +94,7 @@ function state(props: unknown): UserFlowAppLinkOutputs {
   return upgradeState<UserFlowAppLinkOutputs>((props ?? {}) as Record<string, unknown>, STATE_VERSION);
 }
 
-export const userFlowAppLinkProvider: pulumi.dynamic.ResourceProvider<UserFlowAppLinkInputs, UserFlowAppLinkOutputs> = {
+export const userFlowAppLinkProvider: pulumi.dynamic.ResourceProvider<UserFlowAppLinkInputs, UserFlowAppLinkOutputs> = withCleanErrors({
   async check(_olds, news) {
     return { inputs: news, failures: validateUserFlowAppLink(news) };
   },
@@ -141,7 +142,7 @@ export const userFlowAppLinkProvider: pulumi.dynamic.ResourceProvider<UserFlowAp
     // 404 (flow deleted, which unlinks its apps, or already unlinked) is success.
     await graphClient(old.connection).delete(`${linksPath(old.userFlowId)}/${encodeURIComponent(old.appId)}`);
   },
-};
+});
 
 async function listLinks(client: GraphClient, userFlowId: string): Promise<LinkPayload[] | undefined> {
   try {

@@ -16,6 +16,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as MicrosoftGraphBeta from "@microsoft/microsoft-graph-types-beta";
 import { graphClient, type GraphConnection } from "./graph";
 import { PartialCreateError, checkConnection, diffManaged, failure, isUnknown, odataString, upgradeState } from "./provider-kit";
+import { withCleanErrors } from "./provider-kit";
 
 const STATE_VERSION = 1;
 const ATTRIBUTES = "/identity/userFlowAttributes";
@@ -133,7 +134,7 @@ function state(props: unknown): UserFlowAttributeOutputs {
   return upgradeState<UserFlowAttributeOutputs>((props ?? {}) as Record<string, unknown>, STATE_VERSION);
 }
 
-export const userFlowAttributeProvider: pulumi.dynamic.ResourceProvider<UserFlowAttributeInputs, UserFlowAttributeOutputs> = {
+export const userFlowAttributeProvider: pulumi.dynamic.ResourceProvider<UserFlowAttributeInputs, UserFlowAttributeOutputs> = withCleanErrors({
   async check(_olds, news) {
     return { inputs: news, failures: validateUserFlowAttribute(news) };
   },
@@ -203,7 +204,7 @@ export const userFlowAttributeProvider: pulumi.dynamic.ResourceProvider<UserFlow
     const old = state(props);
     await graphClient(old.connection).delete(`${ATTRIBUTES}/${encodeURIComponent(old.attributeId || id)}`);
   },
-};
+});
 
 // ---------------------------------------------------------------------------------------------- resource
 

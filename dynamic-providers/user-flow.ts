@@ -30,6 +30,7 @@ import {
   upgradeState,
   type ManagedDiffSpec,
 } from "./provider-kit";
+import { withCleanErrors } from "./provider-kit";
 
 const STATE_VERSION = 1;
 const FLOWS = "/identity/authenticationEventsFlows";
@@ -435,7 +436,7 @@ function state(props: unknown): UserFlowOutputs {
   return upgradeState<UserFlowOutputs>((props ?? {}) as Record<string, unknown>, STATE_VERSION);
 }
 
-export const userFlowProvider: pulumi.dynamic.ResourceProvider<UserFlowInputs, UserFlowOutputs> = {
+export const userFlowProvider: pulumi.dynamic.ResourceProvider<UserFlowInputs, UserFlowOutputs> = withCleanErrors({
   async check(_olds, news) {
     return { inputs: news, failures: validateUserFlow(news) };
   },
@@ -487,7 +488,7 @@ export const userFlowProvider: pulumi.dynamic.ResourceProvider<UserFlowInputs, U
     // Graph unlinks every application from the flow as part of the delete (reference §3.4).
     await graphClient(old.connection).delete(flowPath(old.flowId || id));
   },
-};
+});
 
 // ---------------------------------------------------------------------------------------------- resource
 

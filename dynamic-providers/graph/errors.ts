@@ -29,6 +29,21 @@ export function repairError(self: Error, ctor: { prototype: object }, message: s
   if (!(ctor.prototype instanceof Error)) Object.setPrototypeOf(ctor.prototype, Error.prototype);
   self.message = message;
   if (!self.stack || !self.stack.includes(message)) Error.captureStackTrace?.(self, repairError);
+  // Every error class of the project calls this: each is a failure whose message is complete (cause and fix), so
+  // the providers report it as its message alone, without a trace (see reportable() in provider-kit.ts).
+  Object.defineProperty(self, USER_FACING, { value: true, enumerable: false, configurable: true, writable: true });
+}
+
+/** Property naming an error as user-facing: its message says everything, a stack trace would only add noise. */
+export const USER_FACING = "ciamUserFacing";
+
+/**
+ * True for the project's own errors (Graph, ARM, credential, permission, readiness, guard): failures a person fixes
+ * from the message alone. False for anything else — a TypeError is a bug, and its trace is what finds it.
+ */
+export function isUserFacing(e: unknown): e is Error {
+  // No instanceof: an error built by serialized code may come from another realm (tests, vm contexts).
+  return typeof e === "object" && e !== null && (e as Record<string, unknown>)[USER_FACING] === true && typeof (e as Error).message === "string";
 }
 
 export class GraphRequestError extends Error {

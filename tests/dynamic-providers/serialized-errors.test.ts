@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import Module from "node:module";
 import { GraphAuthError, GraphIdentityError, GraphRequestError, IdentityConfigurationError } from "../../dynamic-providers/graph";
 import { identityCheckProvider } from "../../dynamic-providers/identity-check";
-import { PartialCreateError } from "../../dynamic-providers/provider-kit";
+import { PartialCreateError, reportable, withCleanErrors } from "../../dynamic-providers/provider-kit";
 import { ArmAuthError, ArmRequestError } from "../../dynamic-providers/arm";
 import { TenantNotReadyError } from "../../dynamic-providers/tenant-readiness";
 import { DirectorySurvivedError } from "../../dynamic-providers/tenant-preflight";
@@ -94,3 +94,113 @@ describe("errors thrown by serialized providers keep their text", () => {
     ]);
   });
 });
+
+/**
+ * What the dynamic-provider host of @pulumi/pulumi 3.248 prints when check/diff/read/delete throws: exactly
+ * `${err}: ${err.stack}` on console.error (cmd/dynamic-provider/index.js), before answering the engine with
+ * err.message. This reproduces that print around a serialized provider.
+ */
+/** The host's catch, run in the realm serialized code runs in (its console is the one the quiet filter wraps). */
+const hostCatch = compile(`
+  module.exports.hostCatch = async (run) => {
+    const printed = [];
+    const write = process.stderr.write;
+    process.stderr.write = (chunk) => { printed.push(String(chunk)); return true; };
+    try {
+      await run();
+    } catch (err) {
+      console.error(\`\${err}: \${err.stack}\`);
+      return { printed, error: err };
+    } finally {
+      process.stderr.write = write;
+    }
+    throw new Error("the provider method did not throw");
+  };
+`).hostCatch as (run: () => Promise<unknown>) => Promise<{ printed: string[]; error: Error }>;
+
+async function hostPrint(run: () => Promise<unknown>): Promise<{ printed: string[]; error: Error }> {
+  const { printed, error } = await hostCatch(run);
+  return { printed: printed.map((p) => p.replace(/\n$/, "")), error };
+}
+
+describe("errors leave a serialized provider once, without frames", () => {
+  const connection = { tenantId: "11111111-2222-4333-8444-555555555555", graphEndpoint: "https://graph.microsoft.com", authorityHost: "https://login.microsoftonline.com", apiVersion: "beta" as const };
+
+  test("GIVEN a serialized wrapped provider whose read throws a GraphRequestError WHEN the host prints it THEN nothing is printed and the answer is the message, class and status kept", async () => {
+    const provider = await runSerialized(() =>
+      withCleanErrors({
+        async read(): Promise<never> {
+          throw new GraphRequestError({ method: "GET", path: "/x", status: 400, code: "Request_BadRequest", graphMessage: "no", requestId: "rid-2", attempts: 1 });
+        },
+      }),
+    );
+    const { printed, error } = await hostPrint(() => provider.read());
+    expect(printed).toEqual([]);
+    expect(error.message).toBe("Graph GET /x failed: 400 Request_BadRequest: no (request-id rid-2)");
+    expect(error.stack).toBe(error.message);
+    expect(error.name).toBe("GraphRequestError");
+    expect((error as unknown as { status: number }).status).toBe(400);
+  });
+
+  test("GIVEN the serialized identity check provider WHEN its check fails for want of a token THEN the host prints nothing and the message is the GraphAuthError's text once", async () => {
+    const provider = await runSerialized(() => identityCheckProvider);
+    // Nothing listens there: the token request fails at once, as a GraphAuthError.
+    const unreachable = { ...connection, authorityHost: "https://127.0.0.1:9", graphEndpoint: "https://127.0.0.1:9" };
+    const saved = { ...process.env };
+    Object.assign(process.env, { AZURE_CLIENT_ID: "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee", AZURE_CLIENT_SECRET: "s", AZURE_TENANT_ID: connection.tenantId });
+    try {
+      const { printed, error } = await hostPrint(() =>
+        provider.check!({} as never, { connection: unreachable, features: { apps: true, customAttributes: false, userFlows: true, branding: false } } as never),
+      );
+      expect(printed).toEqual([]);
+      expect(error.message).toMatch(/^Could not get a Microsoft Graph token for tenant /);
+      expect(error.stack).toBe(error.message);
+      expect(error.message.split("Could not get a Microsoft Graph token").length).toBe(2);
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  test("GIVEN a wrapped method that hits a bug (TypeError) WHEN the host prints it THEN its trace is printed, untouched", async () => {
+    const provider = await runSerialized(() =>
+      withCleanErrors({
+        async delete(): Promise<void> {
+          (undefined as unknown as { x: () => void }).x();
+        },
+      }),
+    );
+    const { printed, error } = await hostPrint(() => provider.delete());
+    expect(error.name).toBe("TypeError");
+    expect(printed).toHaveLength(1);
+    expect(printed[0]).toMatch(/^TypeError: /);
+    expect(printed[0]).toMatch(/\n\s+at /);
+  });
+
+  test("GIVEN every error class of the project WHEN made reportable THEN each is the same object, its stack is its message, and other lines still print", async () => {
+    const errors = await runSerialized(() => [
+      new GraphAuthError("t-1", "https://login.example", new Error("AADSTS7000215")),
+      new GraphIdentityError("token for tenant A, stack's tenant is B"),
+      new IdentityConfigurationError("AZURE_CLIENT_ID and ARM_CLIENT_ID differ"),
+      new ArmRequestError({ method: "PUT", path: "/p", status: 400, code: "BadRequest", armMessage: "nope", attempts: 1 }),
+      new ArmAuthError("home-1", "https://login.example", new Error("AADSTS50076")),
+      new PartialCreateError("flow-1", { a: 1 }, new Error("PATCH failed")),
+      new TenantNotReadyError("t-1", 60, 4, "OpenID metadata: 400"),
+      new DirectorySurvivedError("contoso", 60, "login still answers"),
+      new ProtectedStackError("dev"),
+    ]);
+    for (const e of errors) {
+      expect(reportable(e)).toBe(e);
+      expect(e.stack).toBe(e.message);
+      const { printed } = await hostPrint(async () => {
+        throw e;
+      });
+      expect(printed).toEqual([]);
+    }
+    const { printed } = await hostPrint(async () => {
+      throw reportable(new Error("plain"));
+    });
+    expect(printed).toHaveLength(1);
+    expect(printed[0]).toMatch(/^Error: plain: Error: plain\n\s+at /);
+  });
+});
+
