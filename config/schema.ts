@@ -12,6 +12,9 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { BrandingProperties } from "../dynamic-providers/default-branding";
+import { Rule, describeProblem, lengthAllowed, lengthProblem, ruleValueProblem } from "../dynamic-providers/rules";
+import { BRANDING_COMPLEX_RULES, BRANDING_LOCALE_RULE, BRANDING_VALUE_RULES, brandingLocaleProblem } from "../dynamic-providers/branding/rules";
+import { CUSTOM_ATTRIBUTE_DATA_TYPES, CUSTOM_ATTRIBUTE_RULES, FLOW_ATTRIBUTE_RULES, USER_FLOW_RULES } from "../dynamic-providers/user-flows/rules";
 import { BRANDING_ASSET_KINDS, BrandingAsset, BrandingAssetKind, inspectBrandingFile } from "./images";
 
 export type { BrandingAsset, BrandingAssetKind } from "./images";
@@ -68,7 +71,7 @@ export const BUILT_IN_ATTRIBUTES = [
 ] as const;
 
 /** Data types a custom user flow attribute can be created with. */
-export const CUSTOM_ATTRIBUTE_DATA_TYPES = ["string", "boolean", "int64"] as const;
+export { CUSTOM_ATTRIBUTE_DATA_TYPES };
 /** One of {@link CUSTOM_ATTRIBUTE_DATA_TYPES}. */
 export type CustomAttributeDataType = (typeof CUSTOM_ATTRIBUTE_DATA_TYPES)[number];
 
@@ -406,24 +409,8 @@ export class ConfigValidationError extends Error {
   }
 }
 
-function showValue(value: unknown): string {
-  if (value === undefined) return "value";
-  let shown: string;
-  try {
-    shown = JSON.stringify(value) ?? String(value);
-  } catch {
-    shown = String(value);
-  }
-  return shown.length > 80 ? `${shown.slice(0, 77)}...` : shown;
-}
-
-/**
- * The one message helper: `<value> <what is wrong>; allowed: <what is allowed>`. A missing value shows as
- * `value is missing`.
- */
-export function describeProblem(value: unknown, what: string, allowed: string): string {
-  return `${showValue(value)} ${what}; allowed: ${allowed}`;
-}
+/** The one message helper (shared with the providers' `check`): `<value> <what is wrong>; allowed: <what is allowed>`. */
+export { describeProblem };
 
 /** Renders a path as `userFlows[0].apps[1]` (keys that are not plain names as `["a b"]`). */
 export function formatConfigPath(segments: readonly PropertyKey[]): string {
@@ -473,8 +460,26 @@ function text(allowed: string, problemOf?: (v: string) => string | undefined) {
 }
 
 const BOOLEAN_ALLOWED = "true or false (a YAML boolean, not a quoted string)";
-function bool() {
-  return z.boolean({ error: (iss) => typeProblem(iss.input, "a boolean", BOOLEAN_ALLOWED) });
+function bool(allowed = BOOLEAN_ALLOWED) {
+  return z.boolean({ error: (iss) => typeProblem(iss.input, "a boolean", allowed) });
+}
+
+/** A string checked by a family rule table's rule: the same "what" and "allowed" as the provider's `check`. */
+function stringRule(rule: Rule) {
+  return text(rule.allowed, (v) => ruleValueProblem(rule, v));
+}
+
+/** A boolean under a family rule (a type rule only: rules with a sibling condition are checked on their object). */
+function boolRule(rule: Rule) {
+  return bool(rule.allowed);
+}
+
+/** Adds a family rule's value check to a list schema (the list's items keep their own schema). */
+function listRule<T extends z.ZodType>(schema: T, rule: Rule) {
+  return schema.superRefine((v, ctx) => {
+    const what = ruleValueProblem(rule, v);
+    if (what) report(ctx, [], v, what, rule.allowed);
+  });
 }
 
 function int(min: number, max: number) {
@@ -517,9 +522,6 @@ const KEY = /^[a-z][a-z0-9-]{0,39}$/;
 const SUBDOMAIN = /^[A-Za-z0-9]{1,26}$/;
 const RG_NAME = /^[-\w._()]{1,90}$/;
 const REGION = /^[a-z0-9]+$/;
-const ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9]{0,99}$/;
-const COLOR = /^#[0-9A-Fa-f]{6}$/;
-const LOCALE = /^[a-z]{2,3}(-[A-Z][a-z]{3})?(-(?:[A-Z]{2}|[0-9]{3}))?$/;
 
 /** The all-zero GUID: a placeholder, never a real subscription, tenant or app id. */
 export const NIL_GUID = "00000000-0000-0000-0000-000000000000";
@@ -555,14 +557,18 @@ const logicalKey = (noun: string) =>
     KEY.test(v) ? undefined : `is not a valid ${noun} key`,
   );
 
-const boundedText = (max: number, min = 0) =>
-  text(min > 0 ? `a string of ${min}-${max} characters` : `a string of at most ${max} characters`, (v) =>
-    v.length > max || v.length < min ? `is ${v.length} characters long` : undefined,
-  );
+/** A string of bounded length, counted as Graph counts (UTF-16 code units; the message says so when it matters). */
+const boundedText = (max: number, min = 0) => text(lengthAllowed(max, min), (v) => lengthProblem(v, min, max));
+
+/** Characters Entra refuses in a redirect URI ("Redirect URIs do not support special characters"). */
+const REDIRECT_URI_SPECIALS = /[!$'(),;]/;
+/** Most redirect URIs per app: 256 for single- and multi-tenant sign-in audiences (an external tenant's apps are single-tenant). */
+export const MAX_REDIRECT_URIS = 256;
 
 /**
- * SPA redirect URI rules: absolute https, or http only on localhost/127.0.0.1; no fragment, no wildcard, at most
- * 256 characters.
+ * SPA redirect URI rules (Microsoft's "Redirect URI (reply URL) restrictions and limitations"): absolute https, or
+ * http only on localhost/127.0.0.1; none of `! $ ' ( ) , ;`; no user name or password; no fragment, no wildcard;
+ * not the IPv6 loopback; at most 256 characters.
  *
  * @returns what is wrong, or `undefined` when the URI is acceptable
  * @see https://learn.microsoft.com/en-us/entra/identity-platform/reply-url
@@ -571,12 +577,16 @@ export function redirectUriProblem(uri: string): string | undefined {
   if (uri.length > 256) return `is ${uri.length} characters long`;
   if (uri.includes("#")) return "contains a fragment (#...)";
   if (uri.includes("*")) return "contains a wildcard";
+  const special = REDIRECT_URI_SPECIALS.exec(uri);
+  if (special) return `contains ${special[0]}, one of the characters Entra refuses in redirect URIs (! $ ' ( ) , ;)`;
   let url: URL;
   try {
     url = new URL(uri);
   } catch {
     return "is not an absolute URI";
   }
+  if (url.username || url.password) return "carries a user name or password (user:password@host)";
+  if (url.hostname === "[::1]") return "uses the IPv6 loopback [::1], which Entra does not support (use 127.0.0.1)";
   if (url.protocol === "https:") return url.hostname ? undefined : "has no host";
   if (url.protocol === "http:") {
     return url.hostname === "localhost" || url.hostname === "127.0.0.1" ? undefined : `uses http:// for host ${url.hostname}`;
@@ -585,7 +595,27 @@ export function redirectUriProblem(uri: string): string | undefined {
 }
 
 const REDIRECT_URI_ALLOWED =
-  "an absolute https:// URI, or http://localhost or http://127.0.0.1 (any port), without a fragment or wildcard, at most 256 characters";
+  "an absolute https:// URI, or http://localhost or http://127.0.0.1 (any port), without a fragment, wildcard, user name or password or any of ! $ ' ( ) , ; and at most 256 characters";
+
+/**
+ * The form in which Entra matches redirect URIs: a URI without a path is returned with a trailing slash, and on
+ * localhost the port is ignored, so `https://contoso.example` and `https://contoso.example/` (or two localhost URIs
+ * differing only by port) are one redirect URI to the login server.
+ *
+ * @see https://learn.microsoft.com/en-us/entra/identity-platform/reply-url#localhost-exceptions
+ */
+export function redirectUriMatchKey(uri: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return undefined;
+  }
+  const loopback = url.hostname === "localhost" || url.hostname === "127.0.0.1";
+  const host = loopback ? url.hostname : url.host;
+  const pathname = url.pathname.replace(/\/+$/, "");
+  return `${url.protocol}//${host}${pathname}${url.search}`;
+}
 const redirectUri = () => text(REDIRECT_URI_ALLOWED, redirectUriProblem);
 
 const httpsOrigin = () =>
@@ -601,40 +631,15 @@ const httpsOrigin = () =>
     return undefined;
   }).transform((v) => new URL(v).origin);
 
-const brandingUrl = () =>
-  text("an https:// URL of ASCII characters, at most 128 characters", (v) => {
-    if (v.length > 128) return `is ${v.length} characters long`;
-    if (!/^[\x20-\x7e]*$/.test(v)) return "contains non-ASCII characters";
-    try {
-      if (new URL(v).protocol !== "https:") return "is not an https:// URL";
-    } catch {
-      return "is not an absolute URL";
-    }
-    return undefined;
-  });
-
-const colour = () => text("a hex colour #RRGGBB, e.g. #F0F4F8", (v) => (COLOR.test(v) ? undefined : "is not a #RRGGBB colour"));
-
 /**
- * Branding localization key rules: a BCP 47 language[-Script][-REGION] tag in canonical case, and not `0` or
- * `default`, which address the default branding.
+ * Branding localization key rules (the branding family's rule table): one of the culture names External ID
+ * documents for company branding, never `0` or `default`, which address the default branding; a near miss gets
+ * the nearest listed names.
  *
  * @returns what is wrong, or `undefined` when the key is acceptable
- * @see https://learn.microsoft.com/en-us/graph/api/organizationalbranding-post-localizations
+ * @see https://learn.microsoft.com/en-us/entra/external-id/customers/how-to-customize-languages-customers
  */
-export function localeKeyProblem(key: string): string | undefined {
-  if (key === "0" || key.toLowerCase() === "default") return "is the default branding's id (configure it under branding.default)";
-  let canonical: string | undefined;
-  try {
-    canonical = Intl.getCanonicalLocales(key)[0];
-  } catch {
-    return "is not a BCP 47 language tag";
-  }
-  if (canonical !== key && canonical && canonical.toLowerCase() === key.toLowerCase()) return `is not in canonical case (write ${canonical})`;
-  if (!LOCALE.test(key)) return "is not a BCP 47 language-script-region tag";
-  return undefined;
-}
-const LOCALE_ALLOWED = "a BCP 47 tag in canonical case such as fr-FR, pt-BR or zh-Hant-TW";
+export const localeKeyProblem = brandingLocaleProblem;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Schema
@@ -708,7 +713,9 @@ const tenantSchema = strict({ create: tenantCreateSchema.optional(), existing: t
 const spaAppSchema = strict({
   key: logicalKey("app"),
   displayName: boundedText(120, 1),
-  redirectUris: list(redirectUri(), "redirect URIs", 1),
+  redirectUris: list(redirectUri(), "redirect URIs", 1).superRefine((v, ctx) => {
+    if (v.length > MAX_REDIRECT_URIS) report(ctx, [], `${v.length} redirect URIs`, "are more than an app can hold", `at most ${MAX_REDIRECT_URIS} redirect URIs per app`);
+  }),
   signInAudience: oneOf(["AzureADMyOrg"], "signInAudience", "customer apps of an external tenant must be single-tenant").default("AzureADMyOrg"),
   sampleRedirectUri: redirectUri().optional(),
 })
@@ -747,23 +754,21 @@ const appSchema = z.unknown().transform((v, ctx): AppConfig => {
 });
 
 const customAttributeSchema = strict({
-  name: text("a name matching ^[A-Za-z][A-Za-z0-9]{0,99}$ (letters and digits, starting with a letter)", (v) =>
-    ATTRIBUTE_NAME.test(v) ? undefined : "is not a valid attribute name",
-  ),
+  name: stringRule(CUSTOM_ATTRIBUTE_RULES.name),
   dataType: oneOf(CUSTOM_ATTRIBUTE_DATA_TYPES, "dataType"),
-  description: boundedText(1024).optional(),
+  description: stringRule(CUSTOM_ATTRIBUTE_RULES.description).optional(),
 });
 
 const flowAttributeSchema = strict({
   attribute: text("a built-in attribute id or a customAttributes name"),
-  required: bool().default(false),
+  required: boolRule(FLOW_ATTRIBUTE_RULES.required).default(false),
   hidden: bool().default(false),
-  label: boundedText(256, 1).optional(),
+  label: stringRule(FLOW_ATTRIBUTE_RULES.label).optional(),
 }).superRefine(
   (a, ctx) => {
-    if (isRecord(a) && a.hidden === true && a.required === true) {
-      report(ctx, ["hidden"], true, "with required: true can never be filled in, so sign-up could not complete", "hidden: false, or required: false");
-    }
+    if (!isRecord(a) || typeof a.hidden !== "boolean") return;
+    const what = ruleValueProblem(FLOW_ATTRIBUTE_RULES.hidden, a.hidden, a);
+    if (what) report(ctx, ["hidden"], a.hidden, what, FLOW_ATTRIBUTE_RULES.hidden.allowed);
   },
   { when: () => true },
 );
@@ -775,16 +780,19 @@ const DEFAULT_FLOW_ATTRIBUTES = [
 
 const userFlowSchema = strict({
   key: logicalKey("user flow"),
-  displayName: boundedText(256, 1),
-  signUpAllowed: bool().default(true),
-  identityProviders: list(oneOf(IDENTITY_PROVIDER_KINDS, "identity provider"), `identity providers from ${IDENTITY_PROVIDER_KINDS.join(", ")}`, 1),
-  attributes: list(flowAttributeSchema, "attributes").default(DEFAULT_FLOW_ATTRIBUTES),
+  displayName: stringRule(USER_FLOW_RULES.displayName),
+  signUpAllowed: boolRule(USER_FLOW_RULES.signUpAllowed).default(true),
+  identityProviders: listRule(
+    list(oneOf(IDENTITY_PROVIDER_KINDS, "identity provider"), `identity providers from ${IDENTITY_PROVIDER_KINDS.join(", ")}`),
+    USER_FLOW_RULES.identityProviders,
+  ),
+  attributes: listRule(list(flowAttributeSchema, "attributes"), USER_FLOW_RULES.attributes).default(DEFAULT_FLOW_ATTRIBUTES),
   apps: list(text("a configured app key"), "app keys").default([]),
 });
 
 function imageField(kind: BrandingAssetKind, projectDir: string) {
   return text(kind === "customCSS" ? "a path to a UTF-8 CSS file" : "a path to a PNG or JPEG file").transform((p, ctx): BrandingAsset => {
-    const result = inspectBrandingFile(path.resolve(projectDir, p), kind);
+    const result = inspectBrandingFile(path.resolve(projectDir, p), kind, projectDir);
     if (result.ok) return result.asset;
     for (const problem of result.problems) report(ctx, [], p, problem.what, problem.allowed);
     return z.NEVER;
@@ -795,31 +803,19 @@ function brandingPropertiesSchema(projectDir: string) {
   const imageShape = Object.fromEntries(BRANDING_ASSET_KINDS.map((k) => [k, imageField(k, projectDir).optional()])) as {
     [K in BrandingAssetKind]: z.ZodOptional<ReturnType<typeof imageField>>;
   };
+  const values = Object.fromEntries(Object.entries(BRANDING_VALUE_RULES).map(([k, rule]) => [k, stringRule(rule).optional()])) as {
+    [K in keyof typeof BRANDING_VALUE_RULES]: z.ZodOptional<ReturnType<typeof stringRule>>;
+  };
+  const complex = <K extends keyof typeof BRANDING_COMPLEX_RULES>(key: K) =>
+    strict(
+      Object.fromEntries(
+        Object.entries(BRANDING_COMPLEX_RULES[key]).map(([sub, rule]) => [sub, (rule.type === "boolean" ? boolRule(rule) : stringRule(rule)).optional()]),
+      ),
+    ).optional();
   return strict({
-    backgroundColor: colour().optional(),
-    headerBackgroundColor: colour().optional(),
-    signInPageText: boundedText(1024).optional(),
-    usernameHintText: boundedText(64).optional(),
-    customAccountResetCredentialsUrl: brandingUrl().optional(),
-    customCannotAccessYourAccountText: boundedText(256).optional(),
-    customForgotMyPasswordText: boundedText(256).optional(),
-    customPrivacyAndCookiesText: boundedText(256).optional(),
-    customPrivacyAndCookiesUrl: brandingUrl().optional(),
-    customTermsOfUseText: boundedText(256).optional(),
-    customTermsOfUseUrl: brandingUrl().optional(),
-    loginPageTextVisibilitySettings: strict({
-      hideAccountResetCredentials: bool().optional(),
-      hideCannotAccessYourAccount: bool().optional(),
-      hideForgotMyPassword: bool().optional(),
-      hidePrivacyAndCookies: bool().optional(),
-      hideResetItNow: bool().optional(),
-      hideTermsOfUse: bool().optional(),
-    }).optional(),
-    loginPageLayoutConfiguration: strict({
-      layoutTemplateType: oneOf(["default", "verticalSplit"], "layoutTemplateType").optional(),
-      isHeaderShown: bool().optional(),
-      isFooterShown: bool().optional(),
-    }).optional(),
+    ...values,
+    loginPageTextVisibilitySettings: complex("loginPageTextVisibilitySettings"),
+    loginPageLayoutConfiguration: complex("loginPageLayoutConfiguration"),
     images: strict(imageShape).default({}),
   });
 }
@@ -829,13 +825,13 @@ function brandingSchema(projectDir: string) {
   return strict({
     default: props.optional(),
     localizations: z
-      .record(z.string(), props, { error: (iss) => typeProblem(iss.input, "an object", `an object keyed by locale (${LOCALE_ALLOWED})`) })
+      .record(z.string(), props, { error: (iss) => typeProblem(iss.input, "an object", `an object keyed by locale (${BRANDING_LOCALE_RULE.allowed})`) })
       .superRefine(
         (v, ctx) => {
           if (!isRecord(v)) return;
           for (const key of Object.keys(v)) {
             const what = localeKeyProblem(key);
-            if (what) report(ctx, [key], key, what, LOCALE_ALLOWED);
+            if (what) report(ctx, [key], key, what, BRANDING_LOCALE_RULE.allowed);
           }
         },
         { when: () => true },
@@ -1125,7 +1121,11 @@ function checkReferences(c: unknown, ctx: Ctx): void {
   reportDuplicates(ctx, apps.map((a, i) => [["apps", i, "key"], a.key, str(a.key)]), "a unique key per app");
   apps.forEach((a, i) => {
     const uris = Array.isArray(a.redirectUris) ? (a.redirectUris as unknown[]) : [];
-    reportDuplicates(ctx, uris.map((u, j) => [["apps", i, "redirectUris", j], u, str(u)]), "each redirect URI once per app");
+    reportDuplicates(
+      ctx,
+      uris.map((u, j) => [["apps", i, "redirectUris", j], u, typeof u === "string" ? redirectUriMatchKey(u) : undefined]),
+      "each redirect URI once per app (Entra treats a URI with and without a trailing slash, or localhost URIs differing only by port, as one)",
+    );
   });
 
   const builtInLower = new Set(BUILT_IN_ATTRIBUTES.map((b) => b.toLowerCase()));

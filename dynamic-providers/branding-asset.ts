@@ -20,6 +20,8 @@ import type { GraphConnection } from "./graph/connection";
 import { GraphRequestError } from "./graph/errors";
 import { checkConnection, diffManaged, failure, isUnknown, upgradeState } from "./provider-kit";
 import { withCleanErrors } from "./provider-kit";
+import { ruleFailures } from "./rules";
+import { BRANDING_LOCALE_RULE } from "./branding/rules";
 
 /** Stream properties of a branding (reference §4.5). */
 export type BrandingAssetKind = "bannerLogo" | "squareLogo" | "squareLogoDark" | "headerLogo" | "backgroundImage" | "favicon" | "customCSS";
@@ -73,15 +75,13 @@ export interface BrandingAssetArgs {
 }
 
 const STATE_VERSION = 1;
-const LOCALE = /^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?$/;
 
 /** Check failures of asset inputs other than the connection; unknown preview values are skipped. */
 export function checkBrandingAsset(news: Partial<Record<keyof BrandingAssetInputs, unknown>>): pulumi.dynamic.CheckFailure[] {
   const out: pulumi.dynamic.CheckFailure[] = [];
   const { locale, kind, filePath, contentSha256, contentType } = news;
-  if (!isUnknown(locale) && (typeof locale !== "string" || (locale !== "0" && !LOCALE.test(locale)))) {
-    out.push(failure("locale", locale, '"0" (the default branding) or a BCP 47 culture name such as fr-FR is required'));
-  }
+  // "0" is the default branding; any other locale is a localization's, under the branding rule table.
+  if (locale !== "0") out.push(...ruleFailures("locale", BRANDING_LOCALE_RULE, locale, isUnknown));
   if (!isUnknown(kind) && !(BRANDING_ASSET_KINDS as readonly unknown[]).includes(kind)) {
     out.push(failure("kind", kind, `allowed: ${BRANDING_ASSET_KINDS.join(", ")}`));
   }

@@ -26,8 +26,10 @@ import {
 import { graphClient, type GraphClient } from "./graph/client";
 import type { GraphConnection } from "./graph/connection";
 import { endSentence, GraphRequestError, isConflict } from "./graph/errors";
-import { PartialCreateError, checkConnection, diffManaged, failure, isUnknown, upgradeState } from "./provider-kit";
+import { PartialCreateError, checkConnection, diffManaged, isUnknown, upgradeState } from "./provider-kit";
 import { withCleanErrors } from "./provider-kit";
+import { ruleFailures } from "./rules";
+import { BRANDING_LOCALE_RULE } from "./branding/rules";
 
 export interface BrandingLocalizationInputs {
   readonly connection: GraphConnection;
@@ -67,19 +69,12 @@ export interface BrandingLocalizationArgs {
 }
 
 const STATE_VERSION = 1;
-/** language[-Script][-REGION], e.g. `fr`, `fr-FR`, `zh-Hant-TW`, `es-419`. */
-const LOCALE = /^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?$/;
-
-/** Check failures of a localization locale: a BCP 47 culture name, never the default's `0`/`default`. */
+/**
+ * Check failures of a localization locale, by the branding rule table: one of the culture names External ID
+ * branding supports, never the default's `0`/`default` (the config checks the same rule, in the same words).
+ */
 export function checkLocale(locale: unknown, property = "locale"): pulumi.dynamic.CheckFailure[] {
-  if (isUnknown(locale)) return [];
-  if (locale === "0" || (typeof locale === "string" && locale.toLowerCase() === "default")) {
-    return [failure(property, locale, "this is the default branding; manage it with DefaultBranding, and use a culture name such as fr-FR here")];
-  }
-  if (typeof locale !== "string" || !LOCALE.test(locale)) {
-    return [failure(property, locale, "a BCP 47 culture name such as fr-FR, de, zh-Hant-TW or es-419 is required")];
-  }
-  return [];
+  return ruleFailures(property, BRANDING_LOCALE_RULE, locale, isUnknown);
 }
 
 function localizationPath(tenantId: string, locale: string): string {

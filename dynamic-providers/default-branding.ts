@@ -36,6 +36,8 @@ import {
   upgradeState,
 } from "./provider-kit";
 import { withCleanErrors } from "./provider-kit";
+import { Rule, ruleFailures } from "./rules";
+import { BRANDING_COMPLEX_RULES, BRANDING_VALUE_RULES, type BrandingValueKey } from "./branding/rules";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Branding properties (shared with localizations)
@@ -96,40 +98,15 @@ type ComplexKey = "loginPageTextVisibilitySettings" | "loginPageLayoutConfigurat
 export type BrandingValues = Readonly<Record<string, unknown>>;
 
 const COLOUR_KEYS = ["backgroundColor", "headerBackgroundColor"] as const;
-const URL_KEYS = ["customAccountResetCredentialsUrl", "customPrivacyAndCookiesUrl", "customTermsOfUseUrl"] as const;
-/** Maximum lengths of the string keys (reference §4.3). */
-const TEXT_LIMITS: Readonly<Record<string, number>> = {
-  signInPageText: 1024,
-  usernameHintText: 64,
-  customCannotAccessYourAccountText: 256,
-  customForgotMyPasswordText: 256,
-  customPrivacyAndCookiesText: 256,
-  customTermsOfUseText: 256,
-};
-/** Sub-keys of the complex keys, and which of them are booleans (reference §4.8). */
+/** Sub-keys of the complex keys (reference §4.8), from the branding rule table. */
 const COMPLEX_SUBKEYS: Readonly<Record<ComplexKey, readonly string[]>> = {
-  loginPageTextVisibilitySettings: [
-    "hideAccountResetCredentials",
-    "hideCannotAccessYourAccount",
-    "hideForgotMyPassword",
-    "hidePrivacyAndCookies",
-    "hideResetItNow",
-    "hideTermsOfUse",
-  ],
-  loginPageLayoutConfiguration: ["layoutTemplateType", "isHeaderShown", "isFooterShown"],
+  loginPageTextVisibilitySettings: Object.keys(BRANDING_COMPLEX_RULES.loginPageTextVisibilitySettings),
+  loginPageLayoutConfiguration: Object.keys(BRANDING_COMPLEX_RULES.loginPageLayoutConfiguration),
 };
-const LAYOUT_TEMPLATES = ["default", "verticalSplit"];
 
 /** Every key a branding resource manages, in Graph's order of the docs. */
 export const BRANDING_KEYS: readonly BrandingKey[] = [
-  ...COLOUR_KEYS,
-  "signInPageText",
-  "usernameHintText",
-  ...URL_KEYS,
-  "customCannotAccessYourAccountText",
-  "customForgotMyPasswordText",
-  "customPrivacyAndCookiesText",
-  "customTermsOfUseText",
+  ...(Object.keys(BRANDING_VALUE_RULES) as BrandingValueKey[]),
   "loginPageTextVisibilitySettings",
   "loginPageLayoutConfiguration",
 ];
@@ -159,8 +136,8 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 /**
- * Check failures of a branding properties bag (reference §4.3 limits); unknown preview values are skipped.
- * `property` prefixes every failure, e.g. `properties.backgroundColor`.
+ * Check failures of a branding properties bag, by the branding rule table (the config checks the same rules, in the
+ * same words); unknown preview values are skipped. `property` prefixes every failure, e.g. `properties.backgroundColor`.
  */
 export function checkBrandingProperties(props: unknown, property = "properties"): pulumi.dynamic.CheckFailure[] {
   if (isUnknown(props)) return [];
@@ -171,24 +148,12 @@ export function checkBrandingProperties(props: unknown, property = "properties")
     if (value === undefined || isUnknown(value)) continue;
     if (REFUSED_KEYS[key] !== undefined || key.endsWith("RelativeUrl")) {
       out.push(failure(name, value, `this key cannot be set here: ${REFUSED_KEYS[key] ?? "read-only"}`));
-      continue;
-    }
-    if (!(BRANDING_KEYS as readonly string[]).includes(key)) {
-      out.push(failure(name, value, `unknown key; allowed keys: ${BRANDING_KEYS.join(", ")}`));
-      continue;
-    }
-    if (isComplexKey(key)) {
+    } else if (isComplexKey(key)) {
       out.push(...checkComplex(key, value, name));
-    } else if (typeof value !== "string") {
-      out.push(failure(name, value, "a string is required (leave the key out to leave it unmanaged)"));
-    } else if ((COLOUR_KEYS as readonly string[]).includes(key)) {
-      if (!/^#[0-9A-Fa-f]{6}$/.test(value)) out.push(failure(name, value, "a hex colour #RRGGBB is required, e.g. #F0F4F8"));
-    } else if ((URL_KEYS as readonly string[]).includes(key)) {
-      if (!isHttpsAsciiUrl(value) || value.length > 128) {
-        out.push(failure(name, value, "an https:// URL of at most 128 ASCII characters is required"));
-      }
-    } else if (value.length > TEXT_LIMITS[key]) {
-      out.push(failure(name, value, `at most ${TEXT_LIMITS[key]} characters are allowed (got ${value.length})`));
+    } else if (Object.hasOwn(BRANDING_VALUE_RULES, key)) {
+      out.push(...ruleFailures(name, BRANDING_VALUE_RULES[key as BrandingValueKey], value, isUnknown));
+    } else {
+      out.push(failure(name, value, `unknown key; allowed keys: ${BRANDING_KEYS.join(", ")}`));
     }
   }
   return out;
@@ -196,28 +161,16 @@ export function checkBrandingProperties(props: unknown, property = "properties")
 
 function checkComplex(key: ComplexKey, value: unknown, name: string): pulumi.dynamic.CheckFailure[] {
   if (!isPlainObject(value)) return [failure(name, value, `an object with keys ${COMPLEX_SUBKEYS[key].join(", ")} is required`)];
+  const rules: Readonly<Record<string, Rule>> = BRANDING_COMPLEX_RULES[key];
   const out: pulumi.dynamic.CheckFailure[] = [];
   for (const [sub, v] of Object.entries(value)) {
     const subName = `${name}.${sub}`;
     if (v === undefined || isUnknown(v)) continue;
-    if (!COMPLEX_SUBKEYS[key].includes(sub)) {
-      out.push(failure(subName, v, `unknown key; allowed keys: ${COMPLEX_SUBKEYS[key].join(", ")}`));
-    } else if (sub === "layoutTemplateType") {
-      if (typeof v !== "string" || !LAYOUT_TEMPLATES.includes(v)) out.push(failure(subName, v, `allowed: ${LAYOUT_TEMPLATES.map((t) => `"${t}"`).join(", ")}`));
-    } else if (typeof v !== "boolean") {
-      out.push(failure(subName, v, "a boolean (true or false, not a string) is required"));
-    }
+    const rule = Object.hasOwn(rules, sub) ? rules[sub] : undefined;
+    if (!rule) out.push(failure(subName, v, `unknown key; allowed keys: ${COMPLEX_SUBKEYS[key].join(", ")}`));
+    else out.push(...ruleFailures(subName, rule, v, isUnknown));
   }
   return out;
-}
-
-function isHttpsAsciiUrl(value: string): boolean {
-  if (!/^[\x21-\x7E]+$/.test(value) || !/^https:\/\//i.test(value)) return false;
-  try {
-    return new URL(value).protocol === "https:";
-  } catch {
-    return false;
-  }
 }
 
 /** The properties bag without keys whose value is `undefined` (they are not managed). */

@@ -15,14 +15,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as MicrosoftGraphBeta from "@microsoft/microsoft-graph-types-beta";
 import { graphClient, type GraphConnection } from "./graph";
-import { PartialCreateError, checkConnection, diffManaged, failure, isUnknown, odataString, upgradeState } from "./provider-kit";
+import { PartialCreateError, checkConnection, diffManaged, isUnknown, odataString, upgradeState } from "./provider-kit";
 import { withCleanErrors } from "./provider-kit";
+import { ruleFailures } from "./rules";
+import { CUSTOM_ATTRIBUTE_DATA_TYPES, CUSTOM_ATTRIBUTE_RULES } from "./user-flows/rules";
 
 const STATE_VERSION = 1;
 const ATTRIBUTES = "/identity/userFlowAttributes";
 
 /** The data types Graph accepts when creating a custom attribute. */
-export const USER_FLOW_ATTRIBUTE_DATA_TYPES = ["string", "boolean", "int64"] as const;
+export const USER_FLOW_ATTRIBUTE_DATA_TYPES = CUSTOM_ATTRIBUTE_DATA_TYPES;
 export type UserFlowAttributeDataType = (typeof USER_FLOW_ATTRIBUTE_DATA_TYPES)[number];
 
 /** Inputs as the provider sees them (every Output resolved). */
@@ -44,30 +46,13 @@ type GraphAttribute = MicrosoftGraphBeta.IdentityUserFlowAttribute;
 
 // ---------------------------------------------------------------------------------------------- validation
 
-/** Letters, digits and inner spaces, starting with a letter: Graph camel-cases spaces into the extension id. */
-const ATTRIBUTE_NAME = /^[A-Za-z](?:[A-Za-z0-9 ]*[A-Za-z0-9])?$/;
-
-/** Check failures of the inputs; values unknown during preview are skipped. */
+/** Check failures of the inputs, by the user-flow rule table (the config checks `customAttributes[]` the same way). */
 export function validateUserFlowAttribute(inputs: Partial<UserFlowAttributeInputs>): pulumi.dynamic.CheckFailure[] {
   const out = [...checkConnection(inputs.connection)];
   const { displayName, dataType, description } = inputs;
-  if (!isUnknown(displayName)) {
-    if (typeof displayName !== "string" || displayName.length === 0 || displayName.length > 256 || !ATTRIBUTE_NAME.test(displayName)) {
-      out.push(
-        failure(
-          "displayName",
-          displayName,
-          "1-256 characters: letters, digits and inner spaces, starting with a letter (it becomes part of the extension_… id)",
-        ),
-      );
-    }
-  }
-  if (!isUnknown(dataType) && !(USER_FLOW_ATTRIBUTE_DATA_TYPES as readonly unknown[]).includes(dataType)) {
-    out.push(failure("dataType", dataType, `allowed: ${USER_FLOW_ATTRIBUTE_DATA_TYPES.map((t) => `"${t}"`).join(", ")}`));
-  }
-  if (description !== undefined && !isUnknown(description) && (typeof description !== "string" || description.length > 1024)) {
-    out.push(failure("description", description, "a string of at most 1024 characters, or omit it"));
-  }
+  out.push(...ruleFailures("displayName", CUSTOM_ATTRIBUTE_RULES.name, displayName, isUnknown));
+  out.push(...ruleFailures("dataType", CUSTOM_ATTRIBUTE_RULES.dataType, dataType, isUnknown));
+  if (description !== undefined) out.push(...ruleFailures("description", CUSTOM_ATTRIBUTE_RULES.description, description, isUnknown));
   return out;
 }
 

@@ -31,6 +31,8 @@ import {
   type ManagedDiffSpec,
 } from "./provider-kit";
 import { withCleanErrors } from "./provider-kit";
+import { ruleFailures } from "./rules";
+import { FLOW_ATTRIBUTE_RULES, USER_FLOW_RULES } from "./user-flows/rules";
 
 const STATE_VERSION = 1;
 const FLOWS = "/identity/authenticationEventsFlows";
@@ -106,15 +108,11 @@ const ATTRIBUTE_ID = /^[A-Za-z][A-Za-z0-9_]*$/;
 export function validateUserFlow(inputs: Partial<UserFlowInputs>): pulumi.dynamic.CheckFailure[] {
   const out = [...checkConnection(inputs.connection)];
   const { displayName, description, isSignUpAllowed, identityProviders, attributes } = inputs;
-  if (!isUnknown(displayName) && (typeof displayName !== "string" || displayName.trim().length === 0 || displayName.length > 256)) {
-    out.push(failure("displayName", displayName, "a non-empty string of at most 256 characters is required (unique in the tenant)"));
-  }
+  out.push(...ruleFailures("displayName", USER_FLOW_RULES.displayName, displayName, isUnknown));
   if (description !== undefined && !isUnknown(description) && (typeof description !== "string" || description.length > 1024)) {
     out.push(failure("description", description, "a string of at most 1024 characters, or omit it"));
   }
-  if (!isUnknown(isSignUpAllowed) && typeof isSignUpAllowed !== "boolean") {
-    out.push(failure("isSignUpAllowed", isSignUpAllowed, "true or false (a boolean, not a string) is required"));
-  }
+  out.push(...ruleFailures("isSignUpAllowed", USER_FLOW_RULES.signUpAllowed, isSignUpAllowed, isUnknown));
   out.push(...validateIdentityProviders(identityProviders));
   out.push(...validateAttributeSettings(attributes));
   return out;
@@ -122,9 +120,7 @@ export function validateUserFlow(inputs: Partial<UserFlowInputs>): pulumi.dynami
 
 function validateIdentityProviders(idps: unknown): pulumi.dynamic.CheckFailure[] {
   if (isUnknown(idps)) return [];
-  if (!Array.isArray(idps) || idps.length === 0) {
-    return [failure("identityProviders", idps, 'a non-empty list of identity provider ids is required, e.g. ["EmailPassword-OAUTH"]')];
-  }
+  if (!Array.isArray(idps) || idps.length === 0) return ruleFailures("identityProviders", USER_FLOW_RULES.identityProviders, idps, isUnknown);
   const out: pulumi.dynamic.CheckFailure[] = [];
   const seen = new Set<string>();
   idps.forEach((idp, i) => {
@@ -142,9 +138,7 @@ function validateIdentityProviders(idps: unknown): pulumi.dynamic.CheckFailure[]
 
 function validateAttributeSettings(attributes: unknown): pulumi.dynamic.CheckFailure[] {
   if (isUnknown(attributes)) return [];
-  if (!Array.isArray(attributes) || attributes.length === 0) {
-    return [failure("attributes", attributes, 'a non-empty list of {id, required} is required, e.g. [{"id":"email","required":true}]')];
-  }
+  if (!Array.isArray(attributes) || attributes.length === 0) return ruleFailures("attributes", USER_FLOW_RULES.attributes, attributes, isUnknown);
   const out: pulumi.dynamic.CheckFailure[] = [];
   const seen = new Set<string>();
   attributes.forEach((a, i) => {
@@ -164,16 +158,9 @@ function validateAttributeSettings(attributes: unknown): pulumi.dynamic.CheckFai
         seen.add(s.id.toLowerCase());
       }
     }
-    if (!isUnknown(s.required) && typeof s.required !== "boolean") out.push(failure(`${at}.required`, s.required, "true or false is required"));
-    if (s.hidden !== undefined && !isUnknown(s.hidden) && typeof s.hidden !== "boolean") {
-      out.push(failure(`${at}.hidden`, s.hidden, "true, false, or omit it"));
-    }
-    if (s.required === true && s.hidden === true) {
-      out.push(failure(`${at}.hidden`, s.hidden, "a required attribute cannot be hidden: users could not fill it in; set hidden to false or required to false"));
-    }
-    if (s.label !== undefined && !isUnknown(s.label) && (typeof s.label !== "string" || s.label.trim().length === 0 || s.label.length > 256)) {
-      out.push(failure(`${at}.label`, s.label, "a non-empty string of at most 256 characters, or omit it for the default label"));
-    }
+    out.push(...ruleFailures(`${at}.required`, FLOW_ATTRIBUTE_RULES.required, s.required, isUnknown));
+    if (s.hidden !== undefined) out.push(...ruleFailures(`${at}.hidden`, FLOW_ATTRIBUTE_RULES.hidden, s.hidden, isUnknown, s));
+    if (s.label !== undefined) out.push(...ruleFailures(`${at}.label`, FLOW_ATTRIBUTE_RULES.label, s.label, isUnknown));
   });
   return out;
 }

@@ -62,7 +62,8 @@ function problemsOf(raw: Raw, projectDir = repoRoot): string[] {
 const withBranding = (c: Raw, props: Raw): Raw => ({ ...c, branding: { default: props } });
 
 /** [rule, change to a valid config, exact path, fragments the message must contain]. */
-const invalidCases: [string, (c: Raw) => Raw, string, string[]][] = [
+type Row = [string, (c: Raw) => Raw, string, string[]];
+const invalidCases: Row[] = [
   // tenant
   ["tenant is missing", (c) => ({ ...c, tenant: undefined }), "tenant", ["value is missing", "allowed: an object with keys create, existing"]],
   ["tenant sets both create and existing", (c) => ({ ...c, tenant: { ...c.tenant, existing: { tenantId: GUID_A, subdomain: "x" } } }), "tenant", ["sets both create and existing", "allowed: exactly one of create, existing"]],
@@ -89,7 +90,15 @@ const invalidCases: [string, (c: Raw) => Raw, string, string[]][] = [
   ["redirect URI is relative", (c) => (c.apps[0].redirectUris = ["/redirect"], c), "apps[0].redirectUris[0]", ['"/redirect" is not an absolute URI', "an absolute https:// URI"]],
   ["redirect URI is 257 characters", (c) => (c.apps[0].redirectUris = [`https://contoso.example/${"p".repeat(233)}`], c), "apps[0].redirectUris[0]", ["is 257 characters long", "at most 256 characters"]],
   ["redirect URIs repeat", (c) => (c.apps[0].redirectUris = ["http://localhost:3000", "http://localhost:3000"], c), "apps[0].redirectUris[1]", ['"http://localhost:3000" duplicates apps[0].redirectUris[0]', "each redirect URI once"]],
+  ["app displayName is 61 emoji (122 UTF-16 code units)", (c) => (c.apps[0].displayName = "😀".repeat(61), c), "apps[0].displayName", ["is 122 UTF-16 code units long (61 characters", "counted in UTF-16 code units, as Graph does"]],
   ["spa app has no redirect URI", (c) => (c.apps[0].redirectUris = [], c), "apps[0].redirectUris", ["[] has 0 items", "at least 1"]],
+  ...["!", "$", "'", "(", ")", ",", ";"].map((ch): Row => [`redirect URI contains ${ch}`, (c) => (c.apps[0].redirectUris = [`https://contoso.example/cb${ch}x`], c), "apps[0].redirectUris[0]", [`contains ${ch}, one of the characters Entra refuses`, "any of ! $ ' ( ) , ;"]]),
+  ["redirect URI carries userinfo", (c) => (c.apps[0].redirectUris = ["https://user:pw@contoso.example/cb"], c), "apps[0].redirectUris[0]", ["carries a user name or password", "without a fragment, wildcard, user name or password"]],
+  ["redirect URI uses the IPv6 loopback", (c) => (c.apps[0].redirectUris = ["http://[::1]:3000/cb"], c), "apps[0].redirectUris[0]", ["IPv6 loopback [::1], which Entra does not support (use 127.0.0.1)"]],
+  ["redirect URIs differ only by a trailing slash", (c) => (c.apps[0].redirectUris = ["https://contoso.example", "https://contoso.example/"], c), "apps[0].redirectUris[1]", ['"https://contoso.example/" duplicates apps[0].redirectUris[0]', "with and without a trailing slash"]],
+  ["redirect URIs differ only by a trailing slash on a path", (c) => (c.apps[0].redirectUris = ["https://contoso.example/cb/", "https://contoso.example/cb"], c), "apps[0].redirectUris[1]", ['"https://contoso.example/cb" duplicates apps[0].redirectUris[0]']],
+  ["localhost redirect URIs differ only by port", (c) => (c.apps[0].redirectUris = ["http://localhost:3000/cb", "http://localhost:5173/cb"], c), "apps[0].redirectUris[1]", ['"http://localhost:5173/cb" duplicates apps[0].redirectUris[0]', "localhost URIs differing only by port"]],
+  ["an app has 257 redirect URIs", (c) => (c.apps[0].redirectUris = Array.from({ length: 257 }, (_, i) => `https://contoso.example/cb${i}`), c), "apps[0].redirectUris", ['"257 redirect URIs" are more than an app can hold', "at most 256 redirect URIs per app"]],
   ["signInAudience is multi-tenant", (c) => (c.apps[0].signInAudience = "AzureADMultipleOrgs", c), "apps[0].signInAudience", ['"AzureADMultipleOrgs"', "allowed: AzureADMyOrg (customer apps of an external tenant must be single-tenant)"]],
   ["sampleRedirectUri is not listed", (c) => (c.apps[0].sampleRedirectUri = "http://localhost:4000", c), "apps[0].sampleRedirectUri", ['"http://localhost:4000" is not one of redirectUris', "allowed: http://localhost:3000, http://localhost:3000/redirect"]],
   ["existing app clientId is not a GUID", (c) => (c.apps[1].existing.clientId = "legacy-app", c), "apps[1].existing.clientId", ['"legacy-app" is not a GUID', "a GUID"]],
@@ -103,7 +112,7 @@ const invalidCases: [string, (c: Raw) => Raw, string, string[]][] = [
   ["user flow keys repeat", (c) => (c.userFlows.push({ key: "signup-signin", displayName: "Other", identityProviders: ["emailOtp"] }), c), "userFlows[1].key", ['"signup-signin" duplicates userFlows[0].key', "a unique key per user flow"]],
   ["user flow displayNames repeat in another case", (c) => (c.userFlows.push({ key: "other", displayName: "signupsignin", identityProviders: ["emailOtp"] }), c), "userFlows[1].displayName", ['"signupsignin" duplicates userFlows[0].displayName', "case-insensitive"]],
   ["user flow displayName is 257 characters", (c) => (c.userFlows[0].displayName = "n".repeat(257), c), "userFlows[0].displayName", ["is 257 characters long", "1-256 characters"]],
-  ["identityProviders is empty", (c) => (c.userFlows[0].identityProviders = [], c), "userFlows[0].identityProviders", ["[] has 0 items", "emailPassword, emailOtp, at least 1"]],
+  ["identityProviders is empty", (c) => (c.userFlows[0].identityProviders = [], c), "userFlows[0].identityProviders", ["[] is empty", "a list of at least one identity provider"]],
   ["identityProviders repeat", (c) => (c.userFlows[0].identityProviders = ["emailOtp", "emailOtp"], c), "userFlows[0].identityProviders[1]", ['"emailOtp" duplicates userFlows[0].identityProviders[0]', "each identity provider once"]],
   ["identity provider kind is unknown", (c) => (c.userFlows[0].identityProviders = ["google"], c), "userFlows[0].identityProviders[0]", ['"google" is not a valid identity provider', "allowed: emailPassword, emailOtp"]],
   ["flow attribute is neither built-in nor custom", (c) => (c.userFlows[0].attributes = [{ attribute: "nickname" }], c), "userFlows[0].attributes[0].attribute", ['"nickname" is neither a built-in attribute nor a customAttributes name', "allowed: city, country"]],
@@ -118,7 +127,7 @@ const invalidCases: [string, (c: Raw) => Raw, string, string[]][] = [
   ["signInPageText is 1025 characters", (c) => withBranding(c, { signInPageText: "t".repeat(1025) }), "branding.default.signInPageText", ["is 1025 characters long", "at most 1024 characters"]],
   ["usernameHintText is 65 characters", (c) => withBranding(c, { usernameHintText: "u".repeat(65) }), "branding.default.usernameHintText", ["is 65 characters long", "at most 64 characters"]],
   ["customForgotMyPasswordText is 257 characters", (c) => withBranding(c, { customForgotMyPasswordText: "f".repeat(257) }), "branding.default.customForgotMyPasswordText", ["is 257 characters long", "at most 256 characters"]],
-  ["customTermsOfUseUrl is http", (c) => withBranding(c, { customTermsOfUseUrl: "http://contoso.example/terms" }), "branding.default.customTermsOfUseUrl", ['"http://contoso.example/terms" is not an https:// URL', "https:// URL of ASCII characters, at most 128"]],
+  ["customTermsOfUseUrl is http", (c) => withBranding(c, { customTermsOfUseUrl: "http://contoso.example/terms" }), "branding.default.customTermsOfUseUrl", ['"http://contoso.example/terms" is not an https:// URL', "https:// URL of printable ASCII characters without spaces (encode a space as %20), at most 128"]],
   ["customPrivacyAndCookiesUrl is not ASCII", (c) => withBranding(c, { customPrivacyAndCookiesUrl: "https://contoso.example/confidentialité" }), "branding.default.customPrivacyAndCookiesUrl", ["contains non-ASCII characters", "ASCII"]],
   ["customAccountResetCredentialsUrl is 129 characters", (c) => withBranding(c, { customAccountResetCredentialsUrl: `https://contoso.example/${"r".repeat(105)}` }), "branding.default.customAccountResetCredentialsUrl", ["is 129 characters long", "at most 128 characters"]],
   ["layoutTemplateType is unknown", (c) => withBranding(c, { loginPageLayoutConfiguration: { layoutTemplateType: "grid" } }), "branding.default.loginPageLayoutConfiguration.layoutTemplateType", ['"grid"', "allowed: default, verticalSplit"]],
@@ -126,10 +135,10 @@ const invalidCases: [string, (c: Raw) => Raw, string, string[]][] = [
   ["branding has an unknown key", (c) => withBranding(c, { backgroundColour: "#FFFFFF" }), "branding.default.backgroundColour", ['"backgroundColour" is not a known key', "allowed: backgroundColor, headerBackgroundColor, signInPageText"]],
   ["images has an unknown stream", (c) => withBranding(c, { images: { logo: "branding/banner.png" } }), "branding.default.images.logo", ['"logo" is not a known key', "allowed: bannerLogo, squareLogo, squareLogoDark, headerLogo, backgroundImage, favicon, customCSS"]],
   ["an image file does not exist", (c) => withBranding(c, { images: { bannerLogo: "branding/missing.png" } }), "branding.default.images.bannerLogo", ['"branding/missing.png" does not exist', "a readable file for bannerLogo"]],
-  ["a localization is keyed default", (c) => ({ ...c, branding: { localizations: { default: {} } } }), "branding.localizations.default", ['"default" is the default branding\'s id', "BCP 47 tag"]],
+  ["a localization is keyed default", (c) => ({ ...c, branding: { localizations: { default: {} } } }), "branding.localizations.default", ['"default" is the default branding\'s id', "culture names External ID company branding supports"]],
   ["a localization is keyed 0", (c) => ({ ...c, branding: { localizations: { "0": {} } } }), 'branding.localizations["0"]', ['"0" is the default branding\'s id', "configure it under branding.default"]],
-  ["a localization key uses an underscore", (c) => ({ ...c, branding: { localizations: { fr_FR: {} } } }), "branding.localizations.fr_FR", ['"fr_FR" is not a BCP 47 language tag', "such as fr-FR, pt-BR or zh-Hant-TW"]],
-  ["a localization key is not in canonical case", (c) => ({ ...c, branding: { localizations: { "pt-br": {} } } }), "branding.localizations.pt-br", ['"pt-br" is not in canonical case (write pt-BR)', "canonical case"]],
+  ["a localization key uses an underscore", (c) => ({ ...c, branding: { localizations: { fr_FR: {} } } }), "branding.localizations.fr_FR", ['"fr_FR" is not a browser language External ID branding supports (nearest: fr-FR (French (France)))', "e.g. fr-FR, de-DE, pt-BR"]],
+  ["a localization key is not in canonical case", (c) => ({ ...c, branding: { localizations: { "pt-br": {} } } }), "branding.localizations.pt-br", ['"pt-br" is not in the documented case (write pt-BR (Portuguese (Brazil)))', "culture names"]],
   // endpoints, graph, lifecycle, top level
   ["graph endpoint has a path", (c) => ({ ...c, endpoints: { graph: "https://graph.microsoft.com/v1.0" } }), "endpoints.graph", ['"https://graph.microsoft.com/v1.0" has a path', "an https:// origin without a path"]],
   ["authorityHost is http", (c) => ({ ...c, endpoints: { authorityHost: "http://login.microsoftonline.com" } }), "endpoints.authorityHost", ["uses the scheme http:", "an https:// origin"]],
@@ -351,10 +360,10 @@ describe("parseStackConfig applies defaults and derives values", () => {
     expect(problemsOf(c)).toEqual([]);
   });
 
-  test("GIVEN valid BCP 47 locale keys WHEN parsed THEN they are accepted with empty images", () => {
-    const c = { ...validConfig(), branding: { localizations: { "fr-FR": {}, "pt-BR": {}, "zh-Hant-TW": {}, de: {} } } };
+  test("GIVEN locale keys from External ID's branding language list WHEN parsed THEN they are accepted with empty images", () => {
+    const c = { ...validConfig(), branding: { localizations: { "fr-FR": {}, "pt-BR": {}, "sr-Latn-RS": {}, "he-IL": {} } } };
     const branding = parseStackConfig(c, { projectDir: repoRoot }).branding!;
-    expect(Object.keys(branding.localizations)).toEqual(["fr-FR", "pt-BR", "zh-Hant-TW", "de"]);
+    expect(Object.keys(branding.localizations)).toEqual(["fr-FR", "pt-BR", "sr-Latn-RS", "he-IL"]);
     expect(branding.localizations["fr-FR"]).toEqual({ images: {} });
     expect(branding).not.toHaveProperty("default");
   });

@@ -55,7 +55,8 @@ describe("check", () => {
   });
 
   test.each([
-    ["locale", { locale: "default" }, '"0" (the default branding) or a BCP 47 culture name'],
+    ["locale", { locale: "default" }, "is the default branding's id"],
+    ["locale", { locale: "fr-CA" }, "is not a browser language External ID branding supports (nearest: fr-FR"],
     ["kind", { kind: "logo" }, "allowed: bannerLogo, squareLogo, squareLogoDark, headerLogo, backgroundImage, favicon, customCSS"],
     ["filePath", { filePath: " " }, "a path to the file"],
     ["contentSha256", { contentSha256: "abc" }, "64 hex digits"],

@@ -14,6 +14,7 @@ import type { BrandingProperties } from "../../dynamic-providers/default-brandin
 import { GraphRequestError } from "../../dynamic-providers/graph";
 import { PartialCreateError, UNKNOWN } from "../../dynamic-providers/provider-kit";
 import { graphCalls, startBrandingEmulator, stopBrandingEmulators, writeCalls, writesOf, type BrandingTestContext } from "./branding-fixtures";
+import { BRANDING_LOCALE_RULE } from "../../dynamic-providers/branding/rules";
 
 let t: BrandingTestContext;
 afterEach(stopBrandingEmulators);
@@ -34,7 +35,7 @@ function storedLocale(locale = "fr-FR") {
 }
 
 describe("check", () => {
-  test.each(["fr-FR", "fr", "de-CH", "zh-Hant-TW", "es-419"])("GIVEN the locale %s WHEN checking THEN it is accepted", (locale) => {
+  test.each(["fr-FR", "de-DE", "sr-Latn-RS", "he-IL", "nb-NO"])("GIVEN the listed locale %s WHEN checking THEN it is accepted", (locale) => {
     expect(checkLocale(locale)).toEqual([]);
   });
 
@@ -42,15 +43,28 @@ describe("check", () => {
     expect(checkLocale(locale)).toEqual([
       {
         property: "locale",
-        reason: `locale: ${JSON.stringify(locale)} is not valid; this is the default branding; manage it with DefaultBranding, and use a culture name such as fr-FR here`,
+        reason: `locale: ${JSON.stringify(locale)} is the default branding's id (configure it under branding.default); allowed: ${BRANDING_LOCALE_RULE.allowed}`,
       },
     ]);
   });
 
-  test.each(["fr_FR", "french", "f", "fr-FR-x", ""])("GIVEN the malformed locale %j WHEN checking THEN it is refused", (locale) => {
-    const [f] = checkLocale(locale);
+  test.each([
+    ["fr_FR", "fr-FR"],
+    ["french", "fr-FR"],
+    ["fr-CA", "fr-FR"],
+    ["iw", "he-IL"],
+    ["en-ZZ", "en-US"],
+    ["es-419", "es-ES"],
+  ])("GIVEN the locale %j, not on External ID's list WHEN checking THEN it is refused with the nearest listed one (%s)", (locale, nearest) => {
+    const [f, ...rest] = checkLocale(locale);
+    expect(rest).toEqual([]);
     expect(f.property).toBe("locale");
-    expect(f.reason).toContain("a BCP 47 culture name such as fr-FR");
+    expect(f.reason).toContain(`locale: ${JSON.stringify(locale)} is not a browser language External ID branding supports (nearest: ${nearest} (`);
+  });
+
+  test.each(["xx", "und", "f", ""])("GIVEN the non-language %j WHEN checking THEN it is refused with a suggestion", (locale) => {
+    const [f] = checkLocale(locale);
+    expect(f.reason).toMatch(/is not a browser language External ID branding supports \(nearest: [a-z]{2}-/);
   });
 
   test("GIVEN inputs with a bad property and an unknown locale WHEN checking THEN only the property fails", async () => {

@@ -4,6 +4,7 @@
  * Not proven here: the real service's answers to the [unknown] facts (each is an emulator switch, tested both ways
  * where the provider depends on it) and the engine's own sequencing (see the lifecycle tests).
  */
+import { showValue } from "../../dynamic-providers/rules";
 import * as pulumi from "@pulumi/pulumi";
 import {
   checkBrandingProperties,
@@ -57,11 +58,13 @@ describe("check", () => {
     ["customTermsOfUseUrl", "http://contoso.example/terms", "https:// URL"],
     ["customPrivacyAndCookiesUrl", "https://contoso.example/privé", "ASCII"],
     ["customAccountResetCredentialsUrl", `https://contoso.example/${"a".repeat(110)}`, "at most 128"],
-    ["signInPageText", 42, "a string is required"],
+    ["signInPageText", 42, "is not a string"],
+    ["customPrivacyAndCookiesUrl", "https://contoso.example/privacy policy", "contains a space"],
+    ["usernameHintText", "😀".repeat(33), "is 66 UTF-16 code units long (33 characters"],
   ])("GIVEN an invalid %s WHEN checking THEN it fails naming the property, the value and the rule", (key, value, rule) => {
     const [f] = checkBrandingProperties({ [key]: value });
     expect(f.property).toBe(`properties.${key}`);
-    expect(f.reason).toContain(`properties.${key}: ${JSON.stringify(value)} is not valid;`);
+    expect(f.reason).toContain(`properties.${key}: ${showValue(value)} `);
     expect(f.reason).toContain(rule);
   });
 
@@ -104,7 +107,7 @@ describe("check", () => {
       "properties.loginPageTextVisibilitySettings.hideEverything",
       "properties.loginPageLayoutConfiguration.layoutTemplateType",
     ]);
-    expect(failures[2].reason).toContain('allowed: "default", "verticalSplit"');
+    expect(failures[2].reason).toContain("allowed: default, verticalSplit");
   });
 
   test("GIVEN values unknown in preview WHEN checking THEN they are skipped", () => {

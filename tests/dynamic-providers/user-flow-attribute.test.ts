@@ -3,6 +3,7 @@
  * real Graph SDK, real retries). Not proven here: how the real Graph service answers (the emulator follows the
  * reference sheet), nor the engine's use of the results (that is the end-to-end tests' job).
  */
+import { showValue } from "../../dynamic-providers/rules";
 import * as pulumi from "@pulumi/pulumi";
 import {
   userFlowAttributeProvider as provider,
@@ -38,24 +39,25 @@ describe("check (pure)", () => {
     ["starting with a digit", "1stName"],
     ["with a hyphen", "Loyalty-Number"],
     ["with a trailing space", "Trailing "],
-    ["of 257 characters", "x".repeat(257)],
+    ["with an inner space", "Loyalty Number"],
+    ["of 101 characters", "x".repeat(101)],
   ])("GIVEN a displayName %s WHEN checked THEN one failure names displayName, the value and what is allowed", (_label, displayName) => {
     const failures = validateUserFlowAttribute({ ...valid, displayName });
     expect(failures).toEqual([
       {
         property: "displayName",
-        reason: `displayName: ${JSON.stringify(displayName)} is not valid; 1-256 characters: letters, digits and inner spaces, starting with a letter (it becomes part of the extension_… id)`,
+        reason: `displayName: ${showValue(displayName)} is not a valid attribute name; allowed: a name matching ^[A-Za-z][A-Za-z0-9]{0,99}$ (letters and digits, starting with a letter)`,
       },
     ]);
   });
 
-  test("GIVEN a name with inner spaces WHEN checked THEN it is accepted (Graph camel-cases it into the id)", () => {
-    expect(validateUserFlowAttribute({ ...valid, displayName: "Loyalty Number" })).toEqual([]);
+  test("GIVEN a name of letters and digits WHEN checked THEN it is accepted, as the config accepts it", () => {
+    expect(validateUserFlowAttribute({ ...valid, displayName: "LoyaltyNumber2" })).toEqual([]);
   });
 
   test("GIVEN dataType dateTime WHEN checked THEN the failure lists the three creatable types", () => {
     expect(validateUserFlowAttribute({ ...valid, dataType: "dateTime" as never })).toEqual([
-      { property: "dataType", reason: 'dataType: "dateTime" is not valid; allowed: "string", "boolean", "int64"' },
+      { property: "dataType", reason: 'dataType: "dateTime" is not a valid dataType; allowed: string, boolean, int64' },
     ]);
   });
 

@@ -59,14 +59,17 @@ describe("check (pure)", () => {
 
   test("GIVEN an empty displayName WHEN checked THEN the failure names it, the value and what is allowed", () => {
     expect(validateUserFlow({ ...valid, displayName: " " })).toEqual([
-      { property: "displayName", reason: 'displayName: " " is not valid; a non-empty string of at most 256 characters is required (unique in the tenant)' },
+      {
+        property: "displayName",
+        reason: 'displayName: " " is only spaces; allowed: a string of 1-256 characters (counted in UTF-16 code units, as Graph does: an emoji counts as 2), not only spaces',
+      },
     ]);
     expect(props({ ...valid, displayName: "x".repeat(257) })).toEqual(["displayName"]);
   });
 
   test('GIVEN isSignUpAllowed "false" (a string) WHEN checked THEN it fails: Graph rejects string booleans', () => {
     expect(validateUserFlow({ ...valid, isSignUpAllowed: "false" as never })).toEqual([
-      { property: "isSignUpAllowed", reason: 'isSignUpAllowed: "false" is not valid; true or false (a boolean, not a string) is required' },
+      { property: "isSignUpAllowed", reason: 'isSignUpAllowed: "false" is not a boolean; allowed: true or false (a YAML boolean, not a quoted string)' },
     ]);
   });
 
@@ -107,7 +110,7 @@ describe("check (pure)", () => {
     expect(validateUserFlow({ ...valid, attributes: [{ id: "email", required: true, hidden: true }] })).toEqual([
       {
         property: "attributes[0].hidden",
-        reason: "attributes[0].hidden: true is not valid; a required attribute cannot be hidden: users could not fill it in; set hidden to false or required to false",
+        reason: "attributes[0].hidden: true with required: true can never be filled in, so sign-up could not complete; allowed: hidden: false, or required: false",
       },
     ]);
   });
