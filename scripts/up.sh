@@ -34,5 +34,9 @@ if [ ! -f "Pulumi.$stack.yaml" ]; then
   exit 2
 fi
 
+# Validate the stack file first: a file still holding placeholders stops here, listing the keys to fill in,
+# before a stack is created or a token requested.
+node_modules/.bin/ts-node --transpile-only scripts/check-config.ts "$stack"
+
 pulumi stack select --create "$stack"
 pulumi up --stack "$stack" "$@"
