@@ -87,7 +87,7 @@ export class CiamTenant extends pulumi.ComponentResource {
   public readonly identityCheck: IdentityCheck;
   /** Name and provider checks before the tenant is created; proof of deletion after an ephemeral destroy. */
   public readonly preflight?: TenantPreflight;
-  /** Waits until the tenant answers (created or existing). */
+  /** Checks that the tenant answers: waits for a created one, looks once at an existing one. */
   public readonly readiness: TenantReadiness;
   /** Empties the tenant before its deletion (created tenants only; acts only when ephemeral). */
   public readonly teardown?: TenantTeardown;
@@ -189,11 +189,12 @@ export class CiamTenant extends pulumi.ComponentResource {
         maxConcurrentRequests: graph.maxConcurrentRequests,
       }),
     );
-    // Between the tenant and everything inside it: wait until it answers (a new tenant refuses tokens and Graph
-    // calls for a while, so even the identity check waits for this).
+    // Between the tenant and everything inside it: check that it answers. A tenant the stack creates refuses tokens
+    // and Graph calls for a while, so even the identity check waits for this; an existing one gets one look, and a
+    // refusal fails at once with its cause instead of waiting out the deadline.
     this.readiness = new TenantReadiness(
       this.childNames.readiness,
-      { connection, deadlineSeconds: args.readiness.deadlineSeconds },
+      { connection, deadlineSeconds: args.readiness.deadlineSeconds, tenantOrigin: t.kind === "create" ? "created" : "existing" },
       { parent: this, ...(this.directory ? { dependsOn: [this.directory] } : {}) },
     );
     this.identityCheck = new IdentityCheck(

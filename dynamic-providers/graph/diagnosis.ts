@@ -11,6 +11,8 @@ import { deniedOperations, operationFor, requiredApplicationPermissions, type Gr
 
 export interface TokenClaims {
   readonly tid?: string;
+  /** The resource the token was issued for: Graph's origin, or its application id in v2 tokens. */
+  readonly aud?: string;
   /** Application permissions (app-only tokens). */
   readonly roles?: readonly string[];
   /** Delegated scopes, space-separated (tokens of a signed-in person). */
@@ -55,6 +57,30 @@ export function tenantProblem(claims: TokenClaims | undefined, tenantId: string,
     `an identity of another tenant (e.g. the home tenant's service principal or managed identity) has no rights in the CIAM tenant.${env} ` +
     `Fix: sign in to the CIAM tenant (az login --tenant ${tenantId} --allow-no-subscriptions), or use an app registered IN that ` +
     `tenant (the stack's "automation" identity: AZURE_CLIENT_ID/ARM_CLIENT_ID = its clientId output).`
+  );
+}
+
+/** Application (client) id of Microsoft Graph, the same in every tenant: the `aud` of v2 Graph tokens. */
+const GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
+
+/**
+ * Why Graph at `graphEndpoint` refuses a token as "Invalid audience" when the token itself says so — its `aud` is
+ * neither that Graph's origin nor Graph's application id — or `undefined` when its `aud` fits (or it has none to
+ * compare). Graph accepts only tokens issued for Graph: one for Azure Resource Manager or an app's own API is refused
+ * whatever its permissions, and waiting never changes that.
+ */
+export function audienceProblem(claims: TokenClaims | undefined, graphEndpoint: string, tenantId: string): string | undefined {
+  if (!claims || typeof claims.aud !== "string" || claims.aud === "") return undefined;
+  const origin = new URL(graphEndpoint).origin.toLowerCase();
+  const aud = claims.aud.toLowerCase().replace(/\/+$/, "");
+  if (aud === origin || aud === GRAPH_APP_ID) return undefined;
+  return (
+    `The token of ${who(claims)} was issued for the audience ${claims.aud}, but Microsoft Graph at ${origin} accepts only ` +
+    `tokens issued for ${origin} (scope ${origin}/.default): a token of another resource (Azure Resource Manager, an ` +
+    `app's own API) is refused whatever its permissions. Fix: set ciam-tenant:endpoints.graph to the Microsoft Graph of ` +
+    `the cloud ciam-tenant:endpoints.authorityHost belongs to, and let the stack's credential request its own token ` +
+    `(AZURE_CLIENT_ID with AZURE_CLIENT_SECRET or a federated token, or az login --tenant ${tenantId} ` +
+    `--allow-no-subscriptions) instead of handing it a token obtained for another resource.`
   );
 }
 

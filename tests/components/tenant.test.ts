@@ -230,6 +230,7 @@ describe("CiamTenant lifecycle wiring", () => {
     expect(ready.dependencies).toContain(dir.urn);
     expect(ready.inputs.connection.tenantId).toBe(TENANT_ID);
     expect(ready.inputs.deadlineSeconds).toBe(900);
+    expect(ready.inputs.tenantOrigin).toBe("created"); // its provisioning answers are waited through
     expect(teardown.dependencies).toContain(ready.urn);
     expect(teardown.inputs.lifecycle).toBe("ephemeral");
     expect(teardown.inputs.connection.tenantId).toBe(TENANT_ID);
@@ -246,6 +247,7 @@ describe("CiamTenant lifecycle wiring", () => {
     expect(tenant.ready).toBe(tenant.identityCheck);
     const ready = h.byName("ciam-ready");
     expect(ready.inputs.deadlineSeconds).toBe(60);
+    expect(ready.inputs.tenantOrigin).toBe("existing"); // one look, no waiting
     expect(ready.inputs.connection.tenantId).toBe("abcdefab-1234-5678-9abc-def012345678");
     expect(ready.dependencies).toEqual([]);
     // A tenant that does not answer yet refuses tokens too: the identity check waits for readiness.

@@ -20,10 +20,11 @@ async function start(o: Partial<EmulatorOptions> = {}): Promise<void> {
   emu = await harness.start({ subdomain: "contosoready", ...o });
 }
 
-function inputs(deadlineSeconds = 10): TenantReadinessInputs {
+function inputs(deadlineSeconds = 10, tenantOrigin?: "created" | "existing"): TenantReadinessInputs {
   return {
     connection: { tenantId: emu.tenantId, graphEndpoint: emu.url, authorityHost: emu.url, apiVersion: "beta", minRetryDelayMs: 1, retryDeadlineSeconds: 2 },
     deadlineSeconds,
+    ...(tenantOrigin ? { tenantOrigin } : {}),
   };
 }
 
@@ -123,7 +124,93 @@ describe("create", () => {
   });
 });
 
+describe("answers waiting cannot change: one look, whatever the deadline", () => {
+  const graphStatuses = () => emu.requests.filter((r) => r.service === "graph").map((r) => r.status);
+  async function failure(i: TenantReadinessInputs): Promise<Error> {
+    const error = await tenantReadinessProvider.create!(i).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).not.toMatch(/\.\./);
+    expect(progressLines).toEqual([]); // no "not usable yet": nothing was waited for
+    return error as Error;
+  }
+
+  test.each(["created", "existing"] as const)("GIVEN a Graph token issued for another audience WHEN readiness of a %s tenant is created THEN it fails at the first Graph answer, naming the audience and the fix", async (origin) => {
+    await start({ tokenAudience: "https://management.azure.com" });
+    emu.clearLog();
+    const e = await failure(inputs(600, origin));
+    expect(e.message).toContain("Invalid audience");
+    expect(e.message).toContain("was issued for the audience https://management.azure.com");
+    expect(e.message).toContain("Fix: set ciam-tenant:endpoints.graph");
+    expect(graphStatuses()).toEqual([401]);
+    expect(emu.writes()).toEqual([]);
+  });
+
+  test.each(["created", "existing"] as const)("GIVEN a token issued for another tenant WHEN readiness of a %s tenant is created THEN it fails before any Graph call, naming both tenants", async (origin) => {
+    await start();
+    const other = "11111111-2222-4333-8444-555555555555";
+    emu.options.tokenTenantId = other;
+    emu.clearLog();
+    const e = await failure(inputs(600, origin));
+    expect(e.message).toContain(`issued for tenant ${other}`);
+    expect(e.message).toContain(emu.tenantId);
+    expect(graphStatuses()).toEqual([]);
+  });
+
+  test("GIVEN an app token without the permission WHEN readiness of an existing tenant is created THEN one 403, naming Organization.Read.All", async () => {
+    await start({ enforceAppRoles: true, appRoles: ["EventListener.ReadWrite.All"] });
+    emu.clearLog();
+    const e = await failure(inputs(600, "existing"));
+    expect(e.message).toContain("Organization.Read.All");
+    expect(graphStatuses()).toEqual([403]);
+  });
+
+  test.each(["401", "404"] as const)("GIVEN an existing tenant whose Graph answers %s WHEN readiness is created THEN one look, failing with the answer and the tenant.existing fix", async (notReadyGraph) => {
+    await start({ notReadyGraph });
+    emu.arm.startNotReadyWindow({ graph: 5 });
+    emu.clearLog();
+    const e = await failure(inputs(600, "existing"));
+    expect(e.message).toContain(`failed: ${notReadyGraph}`);
+    expect(e.message).toContain("ciam-tenant:tenant.existing.tenantId");
+    expect(graphStatuses()).toEqual([Number(notReadyGraph)]);
+  });
+
+  test("GIVEN an existing tenant the authority does not know WHEN readiness is created THEN one metadata read, naming AADSTS90002 and the fix", async () => {
+    await start();
+    emu.arm.startNotReadyWindow({ metadata: 5 });
+    emu.clearLog();
+    const e = await failure(inputs(600, "existing"));
+    expect(e.message).toContain("AADSTS90002");
+    expect(e.message).toContain("ciam-tenant:tenant.existing.tenantId");
+    expect(emu.requests.filter((r) => r.path.includes("openid-configuration"))).toHaveLength(1);
+    expect(graphStatuses()).toEqual([]);
+  });
+
+  test("GIVEN a wrong client secret WHEN readiness of an existing tenant is created THEN it fails at once with the token failure", async () => {
+    await start();
+    process.env.AZURE_CLIENT_SECRET = "wrong";
+    const e = await failure(inputs(600, "existing"));
+    expect(e.message).toContain("Could not get a Microsoft Graph token");
+    expect(e.message).toContain("AADSTS7000215");
+  });
+
+  test("GIVEN an existing tenant whose Graph answers 503 once WHEN readiness is created THEN the Graph layer's retry carries it: one metadata read, 503 then 200", async () => {
+    await start();
+    emu.faults.inject({ service: "graph", status: 503, times: 1 });
+    emu.clearLog();
+    await expect(tenantReadinessProvider.create!(inputs(600, "existing"))).resolves.toMatchObject({ id: emu.tenantId });
+    // Readiness's own metadata read (MSAL reads it too, for its first token: user agent azsdk-js-identity).
+    expect(emu.requests.filter((r) => r.path.includes("openid-configuration") && !String(r.headers["user-agent"]).startsWith("azsdk"))).toHaveLength(1);
+    expect(graphStatuses()).toEqual([503, 200]);
+  });
+});
+
 describe("check, diff, update, delete", () => {
+  test("GIVEN state written before tenantOrigin existed WHEN diffed against inputs with it THEN no change", async () => {
+    await start();
+    const olds = { ...inputs(), issuer: "x", stateVersion: 1 };
+    expect(await tenantReadinessProvider.diff!("id", olds, inputs(10, "existing"))).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+  });
+
   test("GIVEN unknown or invalid inputs WHEN checked THEN unknowns pass and a bad deadline is named", async () => {
     await start();
     expect((await tenantReadinessProvider.check!({} as TenantReadinessInputs, { ...inputs(), deadlineSeconds: UNKNOWN as unknown as number })).failures).toEqual([]);

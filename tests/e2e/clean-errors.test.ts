@@ -96,6 +96,43 @@ test("a token missing Graph permissions: preview (identity check) and up (readin
   expect(s.emu.writes()).toEqual([]);
 });
 
+test("an existing tenant that refuses the token for good (issued for another audience): up fails at the first look, once, no trace", async () => {
+  // Graph refuses a token of another resource as 401 "Invalid audience" however long one waits; before, the
+  // readiness gate took every 401 for a tenant still starting and waited out its 15-minute deadline.
+  s.emu.options.tokenAudience = "https://management.azure.com";
+  s.emu.clearLog();
+  try {
+    const up = await failing(["up", "--yes", "--skip-preview"]);
+    expectClean(up, "was issued for the audience https://management.azure.com", ["TenantUnusableError", "GraphRequestError"]);
+    expect(up.diagnostics).toContain("401 InvalidAuthenticationToken");
+    expect(up.diagnostics).toContain("ciam-tenant:endpoints.graph");
+    expect(up.all).not.toContain("not usable yet"); // no waiting loop, not even one progress line
+    // One look: the readiness gate's single Graph read, refused; nothing after it was attempted.
+    expect(s.emu.requests.filter((r) => r.version !== null)).toHaveLength(1);
+  } finally {
+    s.emu.options.tokenAudience = undefined;
+  }
+  expect(s.emu.writes()).toEqual([]);
+});
+
+test("an existing tenant id no tenant answers to: up fails at the first look naming tenant.existing.tenantId, once, no trace", async () => {
+  const saved = s.emu.options.tenantId;
+  s.emu.clearLog();
+  const unknown = "3f2b8c1e-9d4a-4e6f-8a7b-1c2d3e4f5a6b";
+  s.stack.writeConfig({ ...s.config, tenant: { existing: { ...s.config.tenant.existing, tenantId: unknown } } });
+  try {
+    const up = await failing(["up", "--yes", "--skip-preview"]);
+    expectClean(up, `tenant ${unknown} is not known to`, ["TenantUnusableError"]);
+    expect(up.diagnostics).toContain("ciam-tenant:tenant.existing.tenantId");
+    expect(up.all).not.toContain("not usable yet");
+    expect(s.emu.requests.filter((r) => r.version !== null)).toEqual([]); // the metadata said no: Graph never asked
+  } finally {
+    s.stack.writeConfig(s.config);
+    expect(s.emu.options.tenantId).toBe(saved);
+  }
+  expect(s.emu.writes()).toEqual([]);
+});
+
 test("a Graph write refused with 400 (user flow naming an attribute the tenant lacks): up prints Graph's error once, no trace", async () => {
   // The built-in attribute "city" is gone from this tenant, and Graph answers an unknown reference with 400.
   s.emu.options.unknownReference = "400";

@@ -82,10 +82,13 @@ export class TokenAuthority {
     // `tokenTenantId` makes CIAM-tenant tokens claim another tenant (a wrong identity, for the identity check tests).
     const requested = opts.tenantId ?? this.options.tenantId;
     const tid = requested === this.options.tenantId ? (this.options.tokenTenantId ?? requested) : requested;
+    // `tokenAudience` makes the CIAM tenant's Graph tokens claim another resource (a token obtained for another API).
+    const audience = opts.audience ?? this.origin();
+    const aud = audience === this.origin() && requested === this.options.tenantId ? (this.options.tokenAudience ?? audience) : audience;
     const now = Math.floor(Date.now() / 1000);
     const header = b64({ typ: "JWT", alg: "HS256", kid: "emulator" });
     const payload = b64({
-      aud: opts.audience ?? this.origin(),
+      aud,
       iss: `https://sts.windows.net/${tid}/`,
       iat: now,
       nbf: now,

@@ -123,6 +123,7 @@ export function defaultOptions(overrides: Partial<EmulatorOptions> = {}): Emulat
     appRoles: [...DEFAULT_APP_ROLES],
     enforceAppRoles: false,
     tokenTenantId: undefined,
+    tokenAudience: undefined,
     homeTenantId: randomUUID(),
     homeDomain: "contosohome.onmicrosoft.com",
     subscriptionId: randomUUID(),

@@ -157,6 +157,13 @@ export interface EmulatorOptions {
    * tenant (a home-tenant managed identity); Graph answers such a token 401. @default undefined (the emulated tenant)
    */
   tokenTenantId: string | undefined;
+  /**
+   * `aud` claim of the CIAM tenant's Graph tokens. Another resource (e.g. `https://management.azure.com`) simulates a
+   * credential that hands back a token obtained for another API; Graph answers such a token 401
+   * InvalidAuthenticationToken "Access token validation failure. Invalid audience." (the wording Graph is reported to
+   * use, microsoftgraph/microsoft-graph-docs#16208). @default undefined (Graph's audience, the emulator URL)
+   */
+  tokenAudience: string | undefined;
   // ------------------------------------------------ Azure Resource Manager (arm-and-auth reference §1, §3)
 
   /** Tenant of the subscription (the "home" tenant): ARM accepts only its tokens. @default a random GUID */
