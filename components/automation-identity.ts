@@ -48,7 +48,7 @@ export function stackFeatures(config: Pick<StackConfig, "apps" | "customAttribut
 export function appRoleId(sp: GraphServicePrincipal, permission: string, tenantId: string): string {
   const id = sp.appRoleIds[permission];
   if (id) return id;
-  throw new Error(
+  throw new pulumi.RunError(
     `The Microsoft Graph service principal of tenant ${tenantId} has no app role "${permission}"; ` +
       `known: ${Object.keys(sp.appRoleIds).sort().join(", ") || "(none)"}`,
   );

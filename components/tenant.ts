@@ -166,7 +166,7 @@ export class CiamTenant extends pulumi.ComponentResource {
         },
       );
       this.tenantId = this.directory.tenantId.apply((id) => {
-        if (!id) throw new Error(`CIAM tenant "${t.subdomain}" reported no tenantId; its provisioning has not completed`);
+        if (!id) throw new pulumi.ResourceError(`CIAM tenant "${t.subdomain}" reported no tenantId: its provisioning has not completed. Run pulumi up again once it has.`, this);
         return id;
       });
       this.domainName = pulumi.output(t.domainName);
@@ -241,7 +241,7 @@ export class CiamTenant extends pulumi.ComponentResource {
       // environment (dynamic-providers/graph/identity.ts). Refuse to register the provider when the two would act as
       // different identities: apps would be written as one and flows as another, or half the run would fail.
       const disagreement = identityDisagreement(process.env);
-      if (disagreement) throw new Error(disagreement);
+      if (disagreement) throw new pulumi.RunError(disagreement); // a user-facing config problem: printed once, no trace
     }
     const environment = azureadEnvironment(this.graphEndpoint);
     this.provider ??= new azuread.Provider(

@@ -13,6 +13,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
+import { NIL_GUID } from "../config/schema";
 
 /** What one run fills into the template. */
 export interface EphemeralStackOptions {
@@ -33,6 +34,7 @@ const NS = "ciam-tenant";
 export function ephemeralOptionProblems(o: EphemeralStackOptions): string[] {
   const problems: string[] = [];
   if (!GUID.test(o.tenantId)) problems.push(`tenant id: "${o.tenantId}" is not a GUID; allowed: the test tenant's directory id`);
+  else if (o.tenantId === NIL_GUID) problems.push(`tenant id: "${o.tenantId}" is the all-zero placeholder, not a tenant; allowed: the test tenant's directory id (az account show --query tenantId -o tsv, signed in to it)`);
   if (!SUBDOMAIN.test(o.subdomain)) problems.push(`subdomain: "${o.subdomain}" is not 1-26 letters/digits; allowed: the test tenant's initial subdomain`);
   if (!SUFFIX.test(o.suffix)) problems.push(`suffix: "${o.suffix}" is not allowed; allowed: 1-30 lower-case letters, digits and '-', starting with a letter or digit`);
   return problems;

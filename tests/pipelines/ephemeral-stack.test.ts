@@ -64,6 +64,12 @@ describe("ephemeralStackFile", () => {
   });
 });
 
+test("GIVEN the all-zero placeholder as tenant id THEN it is refused with the command that finds the real one", () => {
+  const nil = { ...OPTIONS, tenantId: "00000000-0000-0000-0000-000000000000" };
+  expect(ephemeralOptionProblems(nil)).toEqual([expect.stringMatching(/^tenant id: "0{8}-.*all-zero placeholder.*az account show --query tenantId/)]);
+  expect(() => ephemeralStackFile(TEMPLATE, nil)).toThrow(/all-zero placeholder/);
+});
+
 describe("ephemeral-stack CLI", () => {
   let dir: string;
   beforeEach(() => {
