@@ -1,7 +1,8 @@
 /**
  * Every user-facing failure reaches the terminal once, without a stack trace, on the real engine: a config mistake
- * (the program stops with a pulumi.RunError), a refused token request, a missing Graph permission, and a Graph
- * request refused on a write (user flow create). Before, a config error was "Running program … failed with an
+ * (the program stops with a pulumi.RunError), a refused token request, a missing Graph permission, a tenant refusal
+ * that waiting cannot heal, a Graph request refused on a write (user flow create) and an ARM refusal in the
+ * create-mode preflight. Before, a config error was "Running program … failed with an
  * unhandled exception", a coloured Node trace and every problem again in an inspected `problems: [...]`; a provider
  * error thrown from check/diff/read/delete was printed by the dynamic-provider host as `Name: msg: Name: msg` and
  * its frames, next to the engine's own `error: msg`.
@@ -158,4 +159,37 @@ test("a Graph write refused with 400 (user flow naming an attribute the tenant l
   expectClean(up, "400 Request_BadRequest", ["GraphRequestError"]);
   expect(up.diagnostics).toMatch(/Graph POST \S*authenticationEventsFlows failed: 400 Request_BadRequest: The user flow attribute 'city' does not exist/);
   expect(s.emu.writes().filter((w) => w.status === 400)).toHaveLength(1);
+});
+
+test("an ARM refusal in a create-mode preview (a subscription ARM does not know): preview prints ARM's error once, no trace", async () => {
+  // The preflight asks ARM in check, before anything is created; a subscription id that is not the home tenant's
+  // (a typo, another account's) is answered 404 SubscriptionNotFound. No azure-native resource is registered: the
+  // tenant depends on the preflight, so the engine never gets that far and needs no azure-native plugin.
+  const unknownSubscription = "7c4e2a91-5b3d-4f8e-9a6c-2d1b0e3f4a5c";
+  s.emu.clearLog();
+  s.stack.writeConfig({
+    ...s.config,
+    tenant: {
+      create: {
+        subscriptionId: unknownSubscription,
+        homeTenantId: s.emu.options.homeTenantId,
+        resourceGroup: { name: s.emu.options.resourceGroup, location: "westeurope", create: false },
+        subdomain: s.emu.options.subdomain,
+        displayName: "Contoso CIAM",
+        countryCode: "US",
+        dataLocation: "United States",
+      },
+    },
+    endpoints: { ...s.config.endpoints, resourceManager: s.emu.armUrl },
+  });
+  try {
+    const preview = await failing(["preview"]);
+    expectClean(preview, "404 SubscriptionNotFound", ["ArmRequestError"]);
+    expect(preview.diagnostics).toMatch(new RegExp(`ARM GET /subscriptions/${unknownSubscription}/\\S+ failed: 404 SubscriptionNotFound`));
+    expect(s.emu.requests.filter((r) => r.service === "arm")).not.toEqual([]);
+  } finally {
+    s.stack.writeConfig(s.config);
+  }
+  expect(s.emu.writes()).toEqual([]);
+  expect(s.emu.armWrites()).toEqual([]);
 });
