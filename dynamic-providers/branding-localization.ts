@@ -25,7 +25,7 @@ import {
 } from "./default-branding";
 import { graphClient, type GraphClient } from "./graph/client";
 import type { GraphConnection } from "./graph/connection";
-import { endSentence, GraphRequestError, isConflict } from "./graph/errors";
+import { endSentence, GraphRequestError, isAnswerLost, isConflict } from "./graph/errors";
 import { PartialCreateError, checkConnection, diffManaged, isUnknown, upgradeState } from "./provider-kit";
 import { withCleanErrors } from "./provider-kit";
 import { ruleFailures } from "./rules";
@@ -140,9 +140,17 @@ export const brandingLocalizationProvider: pulumi.dynamic.ResourceProvider<Brand
     if (live) return adopt(client, path, live, inputs, false);
     const desired = definedProperties(inputs.properties);
     const body: MicrosoftGraphBeta.OrganizationalBrandingLocalization = { id: inputs.locale, ...brandingPatch(undefined, desired, [], () => null) };
+    const post = () => client.post(`/organization/${encodeURIComponent(inputs.connection.tenantId)}/branding/localizations`, body);
     try {
-      await client.post(`/organization/${encodeURIComponent(inputs.connection.tenantId)}/branding/localizations`, body);
+      await post();
     } catch (e) {
+      if (isAnswerLost(e)) {
+        // The connection broke before the answer: take the localization over if the POST made it, else send it again.
+        const made = await client.getOrUndefined<LiveLocalization>(path);
+        if (made) return adopt(client, path, made, inputs, true);
+        await post();
+        return { id: path, outs: outputs(inputs, desired, false) };
+      }
       // Created by a concurrent run, or by a POST Graph applied before answering 5xx: take it over.
       if (!isConflict(e)) throw e;
       const existing = await client.get<LiveLocalization>(path, { replicationLag: true });

@@ -25,7 +25,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as MicrosoftGraphBeta from "@microsoft/microsoft-graph-types-beta";
 import { graphClient, type GraphClient } from "./graph/client";
 import type { GraphConnection } from "./graph/connection";
-import { GraphRequestError } from "./graph/errors";
+import { GraphRequestError, isAnswerLost } from "./graph/errors";
 import {
   PartialCreateError,
   checkConnection,
@@ -371,7 +371,14 @@ async function createDefault(client: GraphClient, body: Record<string, unknown>)
   const bootstrap = BOOTSTRAP_LOCALES.find((l) => !taken.has(l.toLowerCase()));
   if (!bootstrap) throw new Error(`cannot create the default branding: localizations ${BOOTSTRAP_LOCALES.join(", ")} all exist`);
   const created: MicrosoftGraphBeta.OrganizationalBrandingLocalization = { id: bootstrap };
-  await client.post(localizations, created);
+  try {
+    await client.post(localizations, created);
+  } catch (e) {
+    // The connection broke before the answer: send it again only if the bootstrap localization is not there.
+    if (!isAnswerLost(e)) throw e;
+    const now = await client.list<{ id?: string }>(localizations);
+    if (!now.some((l) => (l.id ?? "").toLowerCase() === bootstrap.toLowerCase())) await client.post(localizations, created);
+  }
   let patchError: unknown;
   try {
     await patchDefault(client, body, { replicationLag: true });

@@ -111,3 +111,56 @@ export async function pollUntil<T>(opts: PollOptions<T>): Promise<PollOutcome<T>
     await delay(wait);
   }
 }
+
+/**
+ * Causes (undici's `cause.code`) of a request that got no answer and may be sent again: the connection was reset or
+ * closed under it (a keep-alive connection the server or a proxy had just closed), or it timed out. A refused
+ * connection, an unknown host or a certificate error is not among them: it names a wrong endpoint or a broken
+ * network, and waiting would only delay the error.
+ */
+export const TRANSIENT_NETWORK_CODES: readonly string[] = [
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "ECONNABORTED",
+  "EAI_AGAIN",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CLOSED",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+];
+
+/** A request that got no HTTP answer: what the connection said, and whether the same request may be sent again. */
+export interface NetworkFailure {
+  /** `ECONNRESET`, `UND_ERR_SOCKET`, `ENOTFOUND`, … or `unknown`. */
+  readonly code: string;
+  /** `UND_ERR_SOCKET: other side closed`: the cause as the user should read it. */
+  readonly detail: string;
+  readonly transient: boolean;
+}
+
+/**
+ * What a `fetch()` rejection says about the connection, or `undefined` when it is not a network failure. Node's
+ * fetch (undici) rejects every network failure as `TypeError: fetch failed` with the socket's error as `cause`;
+ * duck-typed, since serialized provider code may see errors of another realm.
+ * @see https://undici.nodejs.org/#/docs/api/Errors
+ */
+export function networkFailure(e: unknown): NetworkFailure | undefined {
+  if (typeof e !== "object" || e === null) return undefined;
+  const err = e as { name?: unknown; message?: unknown; cause?: unknown };
+  if (err.name !== "TypeError" || err.message !== "fetch failed") return undefined;
+  const cause = (typeof err.cause === "object" && err.cause !== null ? err.cause : {}) as { code?: unknown; message?: unknown };
+  const code = typeof cause.code === "string" && cause.code !== "" ? cause.code : "unknown";
+  const message = typeof cause.message === "string" && cause.message !== "" ? cause.message : "no cause given";
+  return { code, detail: code === "unknown" ? message : `${code}: ${message}`, transient: TRANSIENT_NETWORK_CODES.includes(code) };
+}
+
+/**
+ * May a request with this method be sent again when it is unknown whether the service received it? Every GET, PUT
+ * and DELETE, and this project's PATCHes (each sets absolute values: sending one twice ends in the same object).
+ * A POST creates or links something, so sending it twice could make two: its caller looks for what it made first.
+ */
+export function isRepeatable(method: string): boolean {
+  return method.toUpperCase() !== "POST";
+}

@@ -16,7 +16,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type * as MicrosoftGraphBeta from "@microsoft/microsoft-graph-types-beta";
-import { graphClient, isGraphError, type GraphClient, type GraphConnection } from "./graph";
+import { graphClient, isAnswerLost, isGraphError, type GraphClient, type GraphConnection } from "./graph";
 import { checkConnection, diffManaged, failure, isGuid, isUnknown, odataString, sameGuid, upgradeState } from "./provider-kit";
 import { withCleanErrors } from "./provider-kit";
 
@@ -112,10 +112,17 @@ export const userFlowAppLinkProvider: pulumi.dynamic.ResourceProvider<UserFlowAp
   async create(inputs) {
     const client = graphClient(inputs.connection);
     if (ownLinkOrError(inputs, await flowOfApp(client, inputs.appId))) return { id: linkId(inputs), outs: outputsFrom(inputs) };
+    // The service principal (and maybe the flow) were created moments ago: retry their replication window.
+    const post = () => client.post<LinkPayload>(linksPath(inputs.userFlowId), { appId: inputs.appId }, { replicationLag: true });
     try {
-      // The service principal (and maybe the flow) were created moments ago: retry their replication window.
-      await client.post<LinkPayload>(linksPath(inputs.userFlowId), { appId: inputs.appId }, { replicationLag: true });
+      await post();
     } catch (e) {
+      if (isAnswerLost(e)) {
+        // The connection broke before the answer: done if the link is there (or an error if another flow has the
+        // app), else the POST never arrived and is sent again.
+        if (!ownLinkOrError(inputs, await flowOfApp(client, inputs.appId))) await post();
+        return { id: linkId(inputs), outs: outputsFrom(inputs) };
+      }
       // A POST retried after a gateway timeout may have linked it already; or another flow took the app meanwhile.
       if (!isGraphError(e) || e.status >= 500) throw e;
       const flow = await flowOfApp(client, inputs.appId).catch(() => undefined);

@@ -14,7 +14,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type * as MicrosoftGraphBeta from "@microsoft/microsoft-graph-types-beta";
-import { graphClient, type GraphConnection } from "./graph";
+import { graphClient, isAnswerLost, type GraphConnection } from "./graph";
 import { PartialCreateError, checkConnection, diffManaged, isUnknown, odataString, upgradeState } from "./provider-kit";
 import { withCleanErrors } from "./provider-kit";
 import { ruleFailures } from "./rules";
@@ -150,7 +150,9 @@ export const userFlowAttributeProvider: pulumi.dynamic.ResourceProvider<UserFlow
       // A POST retried after a gateway timeout may already have created it: the retry then reports a duplicate.
       const again = await findByName(inputs.connection, inputs.displayName).catch(() => undefined);
       if (again?.exact ?? again?.other) return adopt(inputs, (again.exact ?? again.other)!);
-      throw e;
+      // The connection broke before the answer and the attribute is not there: the POST never arrived.
+      if (!isAnswerLost(e) || !again) throw e;
+      created = await graphClient(inputs.connection).post<GraphAttribute>(ATTRIBUTES, body);
     }
     if (!created?.id) throw new Error(`Graph POST ${ATTRIBUTES} answered without an id for ${JSON.stringify(inputs.displayName)}`);
     return { id: created.id, outs: outputsFrom(inputs, created.id) };

@@ -18,7 +18,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type * as MicrosoftGraphBeta from "@microsoft/microsoft-graph-types-beta";
-import { graphClient, type GraphClient, type GraphConnection } from "./graph";
+import { graphClient, isAnswerLost, type GraphClient, type GraphConnection } from "./graph";
 import {
   PartialCreateError,
   changedKeys,
@@ -437,17 +437,18 @@ export const userFlowProvider: pulumi.dynamic.ResourceProvider<UserFlowInputs, U
     const client = graphClient(inputs.connection);
     const existing = await findByName(client, inputs.displayName);
     if (existing) return adopt(client, inputs, existing);
+    // Custom attributes in the body may have been created moments ago: ride out their replication lag.
+    const post = () => client.post<FlowPayload>(FLOWS, createFlowBody(inputs), { replicationLag: inputs.attributes.some((a) => isCustomAttribute(a.id)) });
     let created: FlowPayload;
     try {
-      // Custom attributes in the body may have been created moments ago: ride out their replication lag.
-      created = await client.post<FlowPayload>(FLOWS, createFlowBody(inputs), {
-        replicationLag: inputs.attributes.some((a) => isCustomAttribute(a.id)),
-      });
+      created = await post();
     } catch (e) {
       // A POST retried after a gateway timeout may already have created it: the retry then reports a duplicate.
-      const again = await findByName(client, inputs.displayName).catch(() => undefined);
+      const again = await findByName(client, inputs.displayName).catch(() => null);
       if (again) return adopt(client, inputs, again);
-      throw e;
+      // The connection broke before the answer and no flow of that name exists (the lookup answered): send it again.
+      if (!isAnswerLost(e) || again === null) throw e;
+      created = await post();
     }
     if (!created?.id) throw new Error(`Graph POST ${FLOWS} answered without an id for flow ${JSON.stringify(inputs.displayName)}`);
     return { id: created.id, outs: outputsFrom(inputs.connection, settingsOf(inputs), created.id) };

@@ -14,7 +14,8 @@
  * Plain `fetch`, required SDK objects inside functions only: this file is serialized by value into providers.
  */
 import { credentialFor } from "../graph/credentials";
-import { delay, nextWait, parseErrorEnvelope, parseRetryAfter, RETRYABLE_STATUSES, stripQuery } from "../transport";
+import { ServiceUnreachableError } from "../graph/errors";
+import { delay, isRepeatable, networkFailure, nextWait, parseErrorEnvelope, parseRetryAfter, RETRYABLE_STATUSES, stripQuery } from "../transport";
 import { armScope, resolveArmConnection, type ArmConnection, type ResolvedArmConnection } from "./connection";
 import { ArmAuthError, ArmRequestError } from "./errors";
 
@@ -79,7 +80,23 @@ async function sendWithRetries<T>(conn: ResolvedArmConnection, method: HttpMetho
   const started = Date.now();
   const deadline = started + conn.retryDeadlineSeconds * 1000;
   for (let attempt = 1; ; attempt++) {
-    const res = await sendOnce(conn, method, pathOrUrl, body);
+    let res: Response;
+    try {
+      res = await sendOnce(conn, method, pathOrUrl, body);
+    } catch (e) {
+      const failure = networkFailure(e);
+      if (!failure) throw e;
+      const unanswered = new ServiceUnreachableError({
+        service: "ARM", method, path: displayPath(pathOrUrl), origin: new URL(conn.resourceManagerEndpoint).origin, networkCode: failure.code,
+        detail: failure.detail, transient: failure.transient, attempts: attempt, retryDeadlineSeconds: conn.retryDeadlineSeconds,
+      });
+      // checkNameAvailability is a read sent as POST: repeatable too. Any other POST (provider registration) is not.
+      const repeatable = isRepeatable(method) || /\/checkNameAvailability(\?|$)/i.test(pathOrUrl);
+      const wait = failure.transient && repeatable ? nextWait(undefined, conn.minRetryDelayMs, attempt, deadline) : undefined;
+      if (wait === undefined) throw unanswered;
+      await delay(wait);
+      continue;
+    }
     if (res.ok) return { status: res.status, headers: res.headers, body: (await readJson(res, method, pathOrUrl)) as T };
     const retryAfterMs = parseRetryAfter(res.headers.get("retry-after"));
     const err = await toArmError(res, method, pathOrUrl, attempt);
@@ -101,7 +118,7 @@ async function sendOnce(conn: ResolvedArmConnection, method: HttpMethod, pathOrU
   const token = await tokenFor(conn);
   const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
-  // A throw here is a network failure (DNS, TLS, refused): not an ARM answer, so not retried as one.
+  // A throw here is a network failure (reset, DNS, TLS, refused): sendWithRetries decides what it means.
   return await fetch(url, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
 }
 

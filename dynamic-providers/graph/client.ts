@@ -9,6 +9,9 @@
  * - Retried: 429/503/504, honouring `Retry-After` (seconds or HTTP date), else jittered exponential back-off; and,
  *   only when the caller says the object was just created, replication-lag 404s and 400
  *   `NoBackingApplicationObject` (reference: "designing for eventual consistency"). Nothing else is retried.
+ * - A request that gets no answer (connection reset or closed, timeout) is sent again within the same deadline when
+ *   sending it twice is harmless (every method but POST); otherwise, and for a refused connection or an unknown
+ *   host, it fails at once as a ServiceUnreachableError naming the call and the connection's own words.
  * - At most `maxConcurrentRequests` calls per tenant are in flight in one provider process, and a 429 with
  *   `Retry-After` pauses every call to that tenant, so a large config stays under Graph's throttling budget.
  *
@@ -19,9 +22,9 @@ import type { Client } from "@microsoft/microsoft-graph-client";
 import { credentialFor } from "./credentials";
 import { graphScope, resolveConnection, type GraphApiVersion, type GraphConnection, type ResolvedConnection } from "./connection";
 import { decodeClaims, forbiddenHint, tenantProblem, type TokenClaims } from "./diagnosis";
-import { GraphAuthError, GraphIdentityError, GraphRequestError } from "./errors";
+import { GraphAuthError, GraphIdentityError, GraphRequestError, ServiceUnreachableError } from "./errors";
 import { IdentityConfigurationError, selectIdentity } from "./identity";
-import { delay, nextWait, parseErrorEnvelope, parseRetryAfter, RETRYABLE_STATUSES, stripQuery } from "../transport";
+import { delay, isRepeatable, networkFailure, nextWait, parseErrorEnvelope, parseRetryAfter, RETRYABLE_STATUSES, stripQuery } from "../transport";
 
 export { parseRetryAfter, backoff } from "../transport";
 
@@ -137,15 +140,31 @@ async function sendWithRetries(
     // The token first, outside the slot: a wrong identity fails here, before anything is sent.
     const accessToken = await accessTokenFor(conn);
     await limiter.acquire();
-    let res: Response;
+    let res: Response | undefined;
     let retryAfterMs: number | undefined;
+    let unanswered: ServiceUnreachableError | undefined;
     try {
       res = await sendOnce(conn, accessToken, method, path, body, opts, contentType);
       retryAfterMs = parseRetryAfter(res.headers.get("retry-after"));
       // Pause the whole tenant before giving the slot to the next queued call, or it would go out regardless.
       if (RETRYABLE_STATUSES.includes(res.status) && retryAfterMs !== undefined) limiter.pauseFor(retryAfterMs);
+    } catch (e) {
+      const failure = networkFailure(e);
+      if (!failure) throw e;
+      unanswered = new ServiceUnreachableError({
+        service: "Graph", method, path: stripQuery(path), origin: new URL(conn.graphEndpoint).origin, networkCode: failure.code,
+        detail: failure.detail, transient: failure.transient, attempts: attempt, retryDeadlineSeconds: conn.retryDeadlineSeconds,
+      });
+      if (!failure.transient || !isRepeatable(method)) throw unanswered;
     } finally {
       limiter.release();
+    }
+    if (unanswered || !res) {
+      // No answer to a repeatable request: send it again after back-off, within the throttling deadline.
+      const wait = nextWait(undefined, conn.minRetryDelayMs, attempt, throttleDeadline);
+      if (wait === undefined) throw unanswered;
+      await delay(wait);
+      continue;
     }
     if (res.ok) return res;
 
@@ -181,21 +200,27 @@ async function sendOnce(
   contentType: string | undefined,
 ): Promise<Response> {
   const graph: typeof import("@microsoft/microsoft-graph-client") = require("@microsoft/microsoft-graph-client");
-  let request = sdkClient(conn, accessToken).api(path).version(opts.version ?? conn.apiVersion).responseType(graph.ResponseType.RAW);
+  const transport: FetchTransport = { failure: undefined };
+  let request = sdkClient(conn, accessToken, transport).api(path).version(opts.version ?? conn.apiVersion).responseType(graph.ResponseType.RAW);
   for (const [name, value] of Object.entries(opts.headers ?? {})) request = request.header(name, value);
   if (contentType) request = request.header("Content-Type", contentType);
-  // With ResponseType.RAW the SDK hands back every HTTP response; a throw here is a network failure.
-  switch (method) {
-    case "GET":
-      return await request.get();
-    case "POST":
-      return await request.post(body);
-    case "PATCH":
-      return await request.patch(body);
-    case "PUT":
-      return await request.put(body);
-    case "DELETE":
-      return await request.delete();
+  // With ResponseType.RAW the SDK hands back every HTTP response; a throw here is a network failure, which the SDK
+  // rewraps without its cause ("fetch failed", code "TypeError"): rethrow fetch's own error, which names it.
+  try {
+    switch (method) {
+      case "GET":
+        return await request.get();
+      case "POST":
+        return await request.post(body);
+      case "PATCH":
+        return await request.patch(body);
+      case "PUT":
+        return await request.put(body);
+      case "DELETE":
+        return await request.delete();
+    }
+  } catch (e) {
+    throw transport.failure ?? e;
   }
 }
 
@@ -244,8 +269,13 @@ export function identityOfToken(jwt: string): CallerIdentity {
   return appId ? { kind: "app", appId: appId.toLowerCase() } : { kind: "unknown" };
 }
 
-/** A Graph SDK client for the connection that sends the given token. */
-function sdkClient(conn: ResolvedConnection, accessToken: string): Client {
+/** The last handler of the SDK chain, keeping fetch's own rejection (the SDK's error drops its cause). */
+interface FetchTransport {
+  failure: unknown;
+}
+
+/** A Graph SDK client for the connection that sends the given token through `transport`. */
+function sdkClient(conn: ResolvedConnection, accessToken: string, transport: FetchTransport): Client {
   const graph: typeof import("@microsoft/microsoft-graph-client") = require("@microsoft/microsoft-graph-client");
   // The default chain minus RetryHandler (retries are ours, with deadlines): auth → redirect → telemetry → fetch.
   const authentication = new graph.AuthenticationHandler({ getAccessToken: async () => accessToken });
@@ -253,7 +283,18 @@ function sdkClient(conn: ResolvedConnection, accessToken: string): Client {
   const telemetry = new graph.TelemetryHandler();
   authentication.setNext(redirect);
   redirect.setNext(telemetry);
-  telemetry.setNext(new graph.HTTPMessageHandler());
+  // What HTTPMessageHandler does (fetch(request, options) into context.response), keeping a rejection's cause.
+  const send: import("@microsoft/microsoft-graph-client").Middleware = {
+    async execute(context) {
+      try {
+        context.response = await fetch(context.request, context.options);
+      } catch (e) {
+        transport.failure = e;
+        throw e;
+      }
+    },
+  };
+  telemetry.setNext(send);
   return graph.Client.initWithMiddleware({
     middleware: authentication,
     baseUrl: conn.graphEndpoint,

@@ -110,6 +110,55 @@ export class GraphAuthError extends Error {
   }
 }
 
+/**
+ * A request to Graph or ARM got no HTTP answer (reset, refused, unknown host, TLS, timeout), after the retries a
+ * repeatable request gets. Names the call, the origin and the connection's own words, and what to do.
+ */
+export class ServiceUnreachableError extends Error {
+  readonly service: "Graph" | "ARM";
+  readonly method: string;
+  readonly path: string;
+  /** The connection's error code (`ECONNRESET`, `ENOTFOUND`, …). */
+  readonly networkCode: string;
+  /** The connection broke (reset, closed, timed out), as opposed to a refused connection or an unknown host. */
+  readonly transient: boolean;
+  readonly attempts: number;
+
+  constructor(d: { service: "Graph" | "ARM"; method: string; path: string; origin: string; networkCode: string; detail: string; transient: boolean; attempts: number; retryDeadlineSeconds?: number }) {
+    const endpointKey = d.service === "Graph" ? "ciam-tenant:endpoints.graph" : "ciam-tenant:endpoints.resourceManager";
+    const fix = !d.transient
+      ? `Check ${endpointKey} (${d.origin}) and that this machine reaches it (DNS, proxy, firewall, TLS certificates).`
+      : d.method.toUpperCase() === "POST"
+        ? `The connection broke before ${d.service} answered, so it is not known whether the request took effect; run pulumi up again: a create first looks for the object it would make and adopts it.`
+        : `The connection kept breaking until the ${d.retryDeadlineSeconds ?? "?"}s retry deadline (ciam-tenant:graph.retryDeadlineSeconds): check the network to ${d.origin}, then run pulumi up again.`;
+    const message =
+      `${d.service} ${d.method} ${d.path} got no answer from ${d.origin}: ${d.detail}` +
+      (d.attempts > 1 ? ` (${d.attempts} attempts)` : "") +
+      `. ${fix}`;
+    super(message);
+    this.name = "ServiceUnreachableError";
+    repairError(this, ServiceUnreachableError, message);
+    this.service = d.service;
+    this.method = d.method;
+    this.path = d.path;
+    this.networkCode = d.networkCode;
+    this.transient = d.transient;
+    this.attempts = d.attempts;
+  }
+}
+
+export function isUnreachable(e: unknown): e is ServiceUnreachableError {
+  return e instanceof Error && e.name === "ServiceUnreachableError";
+}
+
+/**
+ * A POST whose connection broke before the answer came: it may or may not have taken effect. A create then looks
+ * for what it would have made, and sends the POST once more only when that is not there.
+ */
+export function isAnswerLost(e: unknown): boolean {
+  return isUnreachable(e) && e.transient && e.method.toUpperCase() === "POST";
+}
+
 export function isGraphError(e: unknown): e is GraphRequestError {
   return e instanceof Error && e.name === "GraphRequestError";
 }

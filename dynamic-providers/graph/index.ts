@@ -5,4 +5,4 @@ export { credentialFor, gitHubActionsAssertion, type CredentialTarget } from "./
 export { selectIdentity, azureadSelection, identityDisagreement, describeSelection, IdentityConfigurationError, type IdentitySelection, type CredentialKind } from "./identity";
 export { GRAPH_OPERATIONS, operationFor, allows, requiredApplicationPermissions, deniedOperations, type GraphOperation, type StackFeature, type StackFeatures } from "./permissions";
 export { decodeClaims, isAppOnly, tenantProblem, missingPermissionsProblem, forbiddenHint, type TokenClaims } from "./diagnosis";
-export { GraphRequestError, GraphAuthError, GraphIdentityError, isGraphError, isNotFound, isConflict, repairError, endSentence } from "./errors";
+export { GraphRequestError, GraphAuthError, GraphIdentityError, ServiceUnreachableError, isGraphError, isUnreachable, isAnswerLost, isNotFound, isConflict, repairError, endSentence } from "./errors";

@@ -9,6 +9,7 @@
 import { startEmulator, type Emulator } from "../emulator";
 import { createDirectoryBody, directoryPath } from "../emulator/helpers";
 import { armClient, ArmAuthError, ArmRequestError, type ArmConnection } from "../../dynamic-providers/arm";
+import { ServiceUnreachableError } from "../../dynamic-providers/graph/errors";
 import { CIAM_API_VERSION, PROVIDERS_API_VERSION } from "../../dynamic-providers/tenant-preflight";
 
 let emu: Emulator;
@@ -94,6 +95,30 @@ describe("retries and errors", () => {
     const error = (await armClient(conn).get(path, CIAM_API_VERSION).catch((e: unknown) => e)) as ArmRequestError;
     expect([error.status, error.code]).toEqual([404, "ResourceGroupNotFound"]);
     expect(armCalls().length).toBe(2);
+  });
+});
+
+describe("no answer (connection closed without an answer)", () => {
+  test("GIVEN a read whose connection is closed WHEN reading THEN it is sent again and succeeds", async () => {
+    emu.faults.inject({ service: "arm", method: "GET", status: "reset", times: 1 });
+    const provider = await armClient(conn).get<{ registrationState: string }>(providerPath(), PROVIDERS_API_VERSION);
+    expect(provider.registrationState).toBe("Registered");
+    expect(armCalls().map((r) => [r.reset === true, r.status])).toEqual([[true, 0], [false, 200]]);
+  });
+
+  test("GIVEN checkNameAvailability (a read sent as POST) whose connection is closed WHEN asked THEN it is asked again", async () => {
+    emu.faults.inject({ service: "arm", method: "POST", path: /checkNameAvailability$/, status: "reset", times: 1 });
+    const answer = await armClient(conn).post<{ nameAvailable: boolean }>(`${providerPath()}/checkNameAvailability`, CIAM_API_VERSION, { name: "contosofree", countryCode: "US" });
+    expect(answer.nameAvailable).toBe(true);
+    expect(armCalls().map((r) => r.status)).toEqual([0, 200]);
+  });
+
+  test("GIVEN a provider registration (a POST that changes something) whose answer is lost WHEN sent THEN it is not sent again and the error says so", async () => {
+    emu.faults.inject({ service: "arm", method: "POST", path: /\/register$/, status: "reset", applied: true, times: 1 });
+    const error = (await armClient(conn).post(`${providerPath()}/register`, PROVIDERS_API_VERSION, undefined).catch((e: unknown) => e)) as ServiceUnreachableError;
+    expect(error).toBeInstanceOf(ServiceUnreachableError);
+    expect(error.message).toMatch(/^ARM POST \/subscriptions\/[^ ]+\/register got no answer from https:\/\/[^:]+:\d+: UND_ERR_SOCKET: other side closed\. .*not known whether the request took effect/);
+    expect(armCalls()).toHaveLength(1);
   });
 });
 

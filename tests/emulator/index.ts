@@ -246,7 +246,19 @@ export async function startEmulator(overrides: Partial<EmulatorOptions> = {}): P
 
     const requestId = randomUUID();
     const clientRequestId = headers["client-request-id"];
+    /** A "reset" fault with `applied`: the request is carried out, then the connection closes instead of answering. */
+    let dropAnswer = false;
+    /** Closes the connection without an answer (recorded with status 0: no HTTP status was sent). */
+    const reset = (): void => {
+      record.status = 0;
+      record.reset = true;
+      req.socket.destroy();
+    };
     const send = (status: number, payload: JsonValue | Buffer | undefined, extraHeaders: Record<string, string> = {}, ct?: string): void => {
+      if (dropAnswer) {
+        record.applied = status < 400;
+        return reset();
+      }
       record.status = status;
       const h: Record<string, string> =
         service === "arm"
@@ -278,7 +290,7 @@ export async function startEmulator(overrides: Partial<EmulatorOptions> = {}): P
         }
       });
     /** The next matching fault rule, consumed; faults come after authentication (a 401 stays a 401). */
-    const fault = (): { status: number; code: string; message: string; headers: Record<string, string> } | undefined => {
+    const fault = (): { status: number; code: string; message: string; headers: Record<string, string> } | "reset" | undefined => {
       const rule = faultRules.find(
         (r) =>
           r.times > 0 &&
@@ -288,6 +300,13 @@ export async function startEmulator(overrides: Partial<EmulatorOptions> = {}): P
       );
       if (!rule) return undefined;
       rule.times--;
+      if (rule.status === "reset") {
+        if (rule.applied) {
+          dropAnswer = true;
+          return undefined;
+        }
+        return "reset";
+      }
       const extra: Record<string, string> = {};
       if (rule.retryAfterSeconds !== undefined) extra["Retry-After"] = String(rule.retryAfterSeconds);
       const code = rule.code ?? (service === "arm" ? DEFAULT_ARM_FAULT_CODES : DEFAULT_FAULT_CODES)[rule.status];
@@ -304,6 +323,7 @@ export async function startEmulator(overrides: Partial<EmulatorOptions> = {}): P
       try {
         const caller = tokens.verifyArm(headers.authorization);
         const f = fault();
+        if (f === "reset") return reset();
         if (f) throw new ArmHttpError(f.status, f.code, f.message, undefined, f.headers);
         if (parseError) throw new ArmHttpError(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized.");
         if (form !== undefined || isBinary(body)) {
@@ -334,6 +354,7 @@ export async function startEmulator(overrides: Partial<EmulatorOptions> = {}): P
         throw new GraphHttpError(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
       }
       const f = fault();
+      if (f === "reset") return reset();
       if (f) throw new GraphHttpError(f.status, f.code, f.message, undefined, f.headers);
       if (parseError) throw parseError;
       const origin = `https://${host}`;

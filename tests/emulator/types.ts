@@ -40,7 +40,12 @@ export interface RecordedRequest {
    * `undefined` when there was no body.
    */
   body: JsonValue | BinaryBody | Record<string, string> | undefined;
+  /** The HTTP status answered; 0 while unanswered and for a connection closed without an answer (`reset`). */
   status: number;
+  /** A "reset" fault closed the connection instead of answering. */
+  reset?: boolean;
+  /** With `reset`: the request took effect before the connection closed (its answer was lost). */
+  applied?: boolean;
   /** Arrival time, ms since the epoch. */
   at: number;
 }
@@ -52,7 +57,17 @@ export interface FaultRule {
   method?: string;
   /** Tested against {@link RecordedRequest.path} (no version prefix); any when omitted. */
   path?: RegExp;
-  status: 429 | 503 | 504;
+  /**
+   * The answer: a throttling/unavailable status, or `"reset"`: the connection is closed without any answer, as when a
+   * keep-alive connection is closed by the server or a proxy just as the request goes out (the client sees
+   * `fetch failed`, cause `UND_ERR_SOCKET: other side closed`).
+   */
+  status: 429 | 503 | 504 | "reset";
+  /**
+   * `"reset"` only: the request takes effect before the connection is closed (the answer is lost, not the request).
+   * @default false (the request never reached the service)
+   */
+  applied?: boolean;
   /** Adds a `Retry-After: <seconds>` header. */
   retryAfterSeconds?: number;
   /** How many matching requests fail before the rule stops matching. */

@@ -5,7 +5,7 @@
  */
 import { startEmulator, type Emulator } from "../emulator";
 import { nextWait } from "../../dynamic-providers/transport";
-import { callerIdentity, graphClient, GraphAuthError, GraphRequestError, identityOfToken, parseRetryAfter, backoff, type GraphConnection } from "../../dynamic-providers/graph";
+import { callerIdentity, graphClient, GraphAuthError, GraphRequestError, ServiceUnreachableError, identityOfToken, parseRetryAfter, backoff, type GraphConnection } from "../../dynamic-providers/graph";
 
 let emu: Emulator;
 let conn: GraphConnection;
@@ -123,6 +123,59 @@ describe("retries", () => {
       .catch((e: unknown) => e)) as GraphRequestError;
     expect(error.status).toBe(400);
     expect(graphCalls()).toHaveLength(1);
+  });
+});
+
+describe("no answer (connection reset or refused)", () => {
+  test("GIVEN a connection closed without an answer WHEN reading THEN the read is sent again and succeeds", async () => {
+    emu.faults.inject({ method: "GET", path: /^\/organization$/, status: "reset", times: 1 });
+    const org = await graphClient(conn).get<{ value: { id: string }[] }>("/organization");
+    expect(org.value.map((o) => o.id)).toEqual([emu.tenantId]);
+    expect(graphCalls().map((c) => [c.reset === true, c.status])).toEqual([[true, 0], [false, 200]]);
+  });
+
+  test("GIVEN the answer to a PATCH is lost after it took effect WHEN updating THEN it is sent again (a PATCH of absolute values is harmless twice)", async () => {
+    const created = await graphClient(conn).post<{ id: string }>("/identity/userFlowAttributes", { displayName: "PatchTwice", description: "old", dataType: "string" });
+    emu.clearLog();
+    emu.faults.inject({ method: "PATCH", status: "reset", applied: true, times: 1 });
+    await graphClient(conn).patch(`/identity/userFlowAttributes/${created.id}`, { description: "new" });
+    expect(graphCalls().map((c) => [c.method, c.reset === true, c.applied === true])).toEqual([["PATCH", true, true], ["PATCH", false, false]]);
+    expect((await graphClient(conn).get<{ description: string }>(`/identity/userFlowAttributes/${created.id}`)).description).toBe("new");
+  });
+
+  test("GIVEN a POST whose connection is closed without an answer WHEN creating THEN it is not sent again and the error names the call, the cause and what to do", async () => {
+    emu.faults.inject({ method: "POST", path: /userFlowAttributes$/, status: "reset", times: 1 });
+    const error = (await graphClient(conn)
+      .post("/identity/userFlowAttributes", { displayName: "NotTwice", description: "d", dataType: "string" })
+      .catch((e: unknown) => e)) as ServiceUnreachableError;
+    expect(error).toBeInstanceOf(ServiceUnreachableError);
+    expect(error.message).toMatch(new RegExp(`^Graph POST /identity/userFlowAttributes got no answer from ${emu.url}: UND_ERR_SOCKET: other side closed\\. `));
+    expect(error.message).toContain("not known whether the request took effect; run pulumi up again");
+    expect(graphCalls()).toHaveLength(1);
+  });
+
+  test("GIVEN connections that keep breaking WHEN reading THEN it gives up at the retry deadline, naming the attempts and the deadline", async () => {
+    emu.faults.inject({ method: "GET", path: /^\/organization$/, status: "reset", times: 10_000 });
+    const error = (await graphClient({ ...conn, retryDeadlineSeconds: 1 }).get("/organization").catch((e: unknown) => e)) as ServiceUnreachableError;
+    expect(error).toBeInstanceOf(ServiceUnreachableError);
+    expect(error.attempts).toBeGreaterThanOrEqual(2);
+    expect(error.message).toContain(`(${error.attempts} attempts)`);
+    expect(error.message).toContain("1s retry deadline (ciam-tenant:graph.retryDeadlineSeconds)");
+    expect(graphCalls()).toHaveLength(error.attempts);
+  });
+
+  test("GIVEN a Graph endpoint where nothing listens WHEN reading THEN it fails at once naming the refused connection and ciam-tenant:endpoints.graph", async () => {
+    // A second tenant that answers once (so the credential holds a token for it), then stops listening.
+    const gone = await startEmulator();
+    Object.assign(process.env, { AZURE_CLIENT_ID: gone.clientId, AZURE_CLIENT_SECRET: gone.clientSecret });
+    const goneConn = { ...conn, tenantId: gone.tenantId, graphEndpoint: gone.url, authorityHost: gone.url };
+    await graphClient(goneConn).get("/organization");
+    await gone.stop();
+    const error = (await graphClient(goneConn).get("/organization").catch((e: unknown) => e)) as ServiceUnreachableError;
+    expect(error).toBeInstanceOf(ServiceUnreachableError);
+    expect(error.networkCode).toBe("ECONNREFUSED");
+    expect(error.attempts).toBe(1);
+    expect(error.message).toMatch(new RegExp(`^Graph GET /organization got no answer from ${gone.url}: ECONNREFUSED: .*Check ciam-tenant:endpoints\\.graph \\(${gone.url}\\)`));
   });
 });
 
