@@ -18,7 +18,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import { BRANDING_ASSET_KINDS, type BrandingAssetKind } from "../dynamic-providers/branding-asset";
+import { BRANDING_ASSET_KINDS, type BrandingAssetKind } from "../dynamic-providers/branding/properties";
 
 /** The branding streams a stack can set, by Graph's own property names (one list, owned by the provider). */
 export { BRANDING_ASSET_KINDS, type BrandingAssetKind };

@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import type { BrandingProperties } from "../dynamic-providers/default-branding";
+import type { BrandingProperties } from "../dynamic-providers/branding/properties";
 import { Rule, describeProblem, lengthAllowed, lengthProblem, ruleValueProblem } from "../dynamic-providers/rules";
 import { BRANDING_COMPLEX_RULES, BRANDING_LOCALE_RULE, BRANDING_VALUE_RULES, brandingLocaleProblem } from "../dynamic-providers/branding/rules";
 import { CUSTOM_ATTRIBUTE_DATA_TYPES, CUSTOM_ATTRIBUTE_RULES, FLOW_ATTRIBUTE_RULES, USER_FLOW_RULES } from "../dynamic-providers/user-flows/rules";

@@ -22,19 +22,8 @@ import { checkConnection, diffManaged, failure, isUnknown, upgradeState } from "
 import { withCleanErrors } from "./provider-kit";
 import { ruleFailures } from "./rules";
 import { BRANDING_LOCALE_RULE } from "./branding/rules";
+import { BRANDING_ASSET_KINDS, type BrandingAssetKind } from "./branding/properties";
 
-/** Stream properties of a branding (reference §4.5). */
-export type BrandingAssetKind = "bannerLogo" | "squareLogo" | "squareLogoDark" | "headerLogo" | "backgroundImage" | "favicon" | "customCSS";
-
-export const BRANDING_ASSET_KINDS: readonly BrandingAssetKind[] = [
-  "bannerLogo",
-  "squareLogo",
-  "squareLogoDark",
-  "headerLogo",
-  "backgroundImage",
-  "favicon",
-  "customCSS",
-];
 
 const IMAGE_TYPES = ["image/png", "image/jpeg"];
 const CSS_TYPE = "text/css";

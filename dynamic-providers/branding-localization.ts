@@ -22,7 +22,7 @@ import {
   droppedKeys,
   keysChangedFrom,
   managedView,
-} from "./default-branding";
+} from "./branding/properties";
 import { graphClient, type GraphClient } from "./graph/client";
 import type { GraphConnection } from "./graph/connection";
 import { endSentence, GraphRequestError, isAnswerLost, isConflict } from "./graph/errors";

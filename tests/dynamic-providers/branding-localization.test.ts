@@ -10,7 +10,7 @@ import {
   type BrandingLocalizationInputs,
   type BrandingLocalizationOutputs,
 } from "../../dynamic-providers/branding-localization";
-import type { BrandingProperties } from "../../dynamic-providers/default-branding";
+import type { BrandingProperties } from "../../dynamic-providers/branding/properties";
 import { GraphRequestError } from "../../dynamic-providers/graph";
 import { PartialCreateError, UNKNOWN } from "../../dynamic-providers/provider-kit";
 import { graphCalls, startBrandingEmulator, stopBrandingEmulators, writeCalls, writesOf, type BrandingTestContext } from "./branding-fixtures";

@@ -6,13 +6,8 @@
  */
 import { showValue } from "../../dynamic-providers/rules";
 import * as pulumi from "@pulumi/pulumi";
-import {
-  checkBrandingProperties,
-  defaultBrandingProvider as provider,
-  type BrandingProperties,
-  type DefaultBrandingInputs,
-  type DefaultBrandingOutputs,
-} from "../../dynamic-providers/default-branding";
+import { defaultBrandingProvider as provider, type DefaultBrandingInputs, type DefaultBrandingOutputs } from "../../dynamic-providers/default-branding";
+import { checkBrandingProperties, type BrandingProperties } from "../../dynamic-providers/branding/properties";
 import { GraphRequestError } from "../../dynamic-providers/graph";
 import { UNKNOWN } from "../../dynamic-providers/provider-kit";
 import { graphCalls, startBrandingEmulator, stopBrandingEmulators, writeCalls, writesOf, type BrandingTestContext } from "./branding-fixtures";
