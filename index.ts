@@ -11,7 +11,7 @@ import { MsalBrowserConfig, SpaApplication } from "./components/spa-application"
 import { SignInApp, SignInExperience } from "./components/sign-in-experience";
 import { componentNames } from "./components/naming";
 import { AutomationIdentity, AutomationOutput, stackFeatures } from "./components/automation-identity";
-import { DestroyGuard } from "./dynamic-providers/destroy-guard";
+import { DestroyGuard } from "./dynamic-providers/tenant/destroy-guard";
 
 const config = loadConfigOrStop();
 

@@ -23,7 +23,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as azuread from "@pulumi/azuread";
 import { automationSubjects, type AutomationConfig, type StackConfig } from "../config/schema";
-import { requiredApplicationPermissions, type StackFeatures } from "../dynamic-providers/graph/permissions";
+import { requiredApplicationPermissions, type StackFeatures } from "../dynamic-providers/graph";
 import { automationChildNames } from "./naming";
 import { MICROSOFT_GRAPH_APP_ID, type GraphServicePrincipal } from "./tenant";
 

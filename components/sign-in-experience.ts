@@ -10,14 +10,14 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { BrandingConfig, BrandingImages, BrandingPropertiesConfig, CustomAttributeConfig, UserFlowConfig } from "../config/schema";
 import type { BrandingAssetKind } from "../config/images";
-import type { GraphConnection } from "../dynamic-providers/graph/connection";
-import { UserFlowAttribute } from "../dynamic-providers/user-flow-attribute";
-import { UserFlow } from "../dynamic-providers/user-flow";
-import { UserFlowAppLink } from "../dynamic-providers/user-flow-app-link";
-import { DefaultBranding } from "../dynamic-providers/default-branding";
+import type { GraphConnection } from "../dynamic-providers/graph";
+import { UserFlowAttribute } from "../dynamic-providers/user-flows/attribute";
+import { UserFlow } from "../dynamic-providers/user-flows/user-flow";
+import { UserFlowAppLink } from "../dynamic-providers/user-flows/app-link";
+import { DefaultBranding } from "../dynamic-providers/branding/default-branding";
 import type { BrandingProperties } from "../dynamic-providers/branding/properties";
-import { BrandingLocalization } from "../dynamic-providers/branding-localization";
-import { BrandingAsset } from "../dynamic-providers/branding-asset";
+import { BrandingLocalization } from "../dynamic-providers/branding/localization";
+import { BrandingAsset } from "../dynamic-providers/branding/asset";
 import { DEFAULT_BRANDING_LOCALE, signInChildNames } from "./naming";
 
 /** An application user flows can be linked to. */
@@ -128,7 +128,7 @@ export class SignInExperience extends pulumi.ComponentResource {
 
       for (const appKey of f.apps) {
         const app = apps[appKey];
-        if (!app) throw new Error(`SignInExperience "${name}": user flow "${f.key}" links app "${appKey}", which was not passed in args.apps`);
+        if (!app) throw new pulumi.ResourceError(`SignInExperience "${name}": user flow "${f.key}" links app "${appKey}", which was not passed in args.apps`, this);
         new UserFlowAppLink(
           names.appLink(f.key, appKey),
           // The flow's resource id, not its flowId output: an id stays known while the flow is updated in place,

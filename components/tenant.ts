@@ -9,14 +9,13 @@ import * as azuread from "@pulumi/azuread";
 import * as azureactivedirectory from "@pulumi/azure-native/azureactivedirectory";
 import * as resources from "@pulumi/azure-native/resources";
 import type { EndpointsConfig, GraphTuningConfig, Lifecycle, ReadinessConfig, TeardownConfig, TenantConfig } from "../config/schema";
-import type { GraphConnection } from "../dynamic-providers/graph/connection";
-import { identityDisagreement } from "../dynamic-providers/graph/identity";
-import type { StackFeatures } from "../dynamic-providers/graph/permissions";
-import { IdentityCheck } from "../dynamic-providers/identity-check";
-import type { ArmConnection } from "../dynamic-providers/arm/connection";
-import { TenantPreflight } from "../dynamic-providers/tenant-preflight";
-import { TenantReadiness } from "../dynamic-providers/tenant-readiness";
-import { TenantTeardown } from "../dynamic-providers/tenant-teardown";
+import type { GraphConnection, StackFeatures } from "../dynamic-providers/graph";
+import { identityDisagreement } from "../dynamic-providers/core";
+import { IdentityCheck } from "../dynamic-providers/tenant/identity-check";
+import type { ArmConnection } from "../dynamic-providers/arm";
+import { TenantPreflight } from "../dynamic-providers/tenant/preflight";
+import { TenantReadiness } from "../dynamic-providers/tenant/readiness";
+import { TenantTeardown } from "../dynamic-providers/tenant/teardown";
 import { tenantChildNames } from "./naming";
 
 /** Application (client) id of Microsoft Graph, the same in every tenant. */
@@ -238,7 +237,7 @@ export class CiamTenant extends pulumi.ComponentResource {
   public azureadProvider(): azuread.Provider {
     if (this.provider === undefined) {
       // The azuread provider reads its own ARM_* variables in its own process; the Graph layer selects from the same
-      // environment (dynamic-providers/graph/identity.ts). Refuse to register the provider when the two would act as
+      // environment (dynamic-providers/core/identity.ts). Refuse to register the provider when the two would act as
       // different identities: apps would be written as one and flows as another, or half the run would fail.
       const disagreement = identityDisagreement(process.env);
       if (disagreement) throw new pulumi.RunError(disagreement); // a user-facing config problem: printed once, no trace

@@ -12,7 +12,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { BrandingProperties } from "../dynamic-providers/branding/properties";
-import { Rule, describeProblem, lengthAllowed, lengthProblem, ruleValueProblem } from "../dynamic-providers/rules";
+import { Rule, describeProblem, lengthAllowed, lengthProblem, ruleValueProblem } from "../dynamic-providers/core";
 import { BRANDING_COMPLEX_RULES, BRANDING_LOCALE_RULE, BRANDING_VALUE_RULES, brandingLocaleProblem } from "../dynamic-providers/branding/rules";
 import { CUSTOM_ATTRIBUTE_DATA_TYPES, CUSTOM_ATTRIBUTE_RULES, FLOW_ATTRIBUTE_RULES, USER_FLOW_RULES } from "../dynamic-providers/user-flows/rules";
 import { BRANDING_ASSET_KINDS, BrandingAsset, BrandingAssetKind, inspectBrandingFile } from "./images";

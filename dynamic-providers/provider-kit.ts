@@ -4,8 +4,8 @@
  * each provider by value, so it holds no SDK object and reads nothing at load time.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { GraphConnection } from "./graph/connection";
-import { isUserFacing, repairError } from "./graph/errors";
+import type { GraphConnection } from "./graph";
+import { isUserFacing, repairError, isGuid, sameGuid, ProviderError } from "./core";
 
 /** The value inputs hold during preview while an upstream Output is unknown (pulumi/pulumi#6310). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -25,17 +25,6 @@ export function containsUnknown(value: unknown): boolean {
 /** One wording for every check failure: the property, the value, and what is allowed. */
 export function failure(property: string, value: unknown, allowed: string): pulumi.dynamic.CheckFailure {
   return { property, reason: `${property}: ${JSON.stringify(value)} is not valid; ${allowed}` };
-}
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isGuid(value: unknown): value is string {
-  return typeof value === "string" && GUID.test(value);
-}
-
-/** GUIDs compare case-insensitively (Graph returns them lower-case, people paste them upper-case). */
-export function sameGuid(a: string | undefined, b: string | undefined): boolean {
-  return (a ?? "").toLowerCase() === (b ?? "").toLowerCase();
 }
 
 /** Check failures of the connection input (unknown parts are skipped: they are checked again at update time). */
@@ -159,11 +148,11 @@ export function upgradeState<T extends { stateVersion: number }>(
   let state = { ...props };
   let version = typeof state.stateVersion === "number" ? state.stateVersion : 1;
   if (version > current) {
-    throw new Error(`state was written by a newer version of this provider (stateVersion ${version} > ${current}); upgrade the project`);
+    throw new ProviderError("StateVersion", `state was written by a newer version of this provider (stateVersion ${version} > ${current}); upgrade the project`);
   }
   while (version < current) {
     const up = upgrades[version];
-    if (!up) throw new Error(`no upgrade from stateVersion ${version}`);
+    if (!up) throw new ProviderError("StateVersion", `no upgrade from stateVersion ${version}`);
     state = up(state);
     version++;
   }

@@ -13,9 +13,7 @@
  *
  * Plain `fetch`, required SDK objects inside functions only: this file is serialized by value into providers.
  */
-import { credentialFor } from "../graph/credentials";
-import { ServiceUnreachableError } from "../graph/errors";
-import { delay, isRepeatable, networkFailure, nextWait, parseErrorEnvelope, parseRetryAfter, RETRYABLE_STATUSES, stripQuery } from "../transport";
+import { credentialFor, isNotFound, ServiceUnreachableError, delay, isRepeatable, networkFailure, nextWait, parseErrorEnvelope, parseRetryAfter, RETRYABLE_STATUSES, stripQuery, ProviderError } from "../core";
 import { armScope, resolveArmConnection, type ArmConnection, type ResolvedArmConnection } from "./connection";
 import { ArmAuthError, ArmRequestError } from "./errors";
 
@@ -55,7 +53,7 @@ export function armClient(connection: ArmConnection): ArmClient {
       try {
         return (await sendWithRetries<T>(conn, "GET", withApiVersion(path, apiVersion))).body;
       } catch (e) {
-        if (e instanceof ArmRequestError && e.status === 404) return undefined;
+        if (isNotFound(e)) return undefined;
         throw e;
       }
     },
@@ -104,7 +102,7 @@ async function sendWithRetries<T>(conn: ResolvedArmConnection, method: HttpMetho
     const wait = nextWait(retryAfterMs, conn.minRetryDelayMs, attempt, deadline);
     if (wait === undefined) {
       throw new ArmRequestError({
-        method: err.method, path: err.path, status: err.status, code: err.code, armMessage: err.armMessage, requestId: err.requestId,
+        method: err.method, path: err.path, status: err.status, code: err.code, serviceMessage: err.serviceMessage, requestId: err.requestId,
         correlationId: err.correlationId, attempts: attempt,
         gaveUp: `gave up: still failing when the ${conn.retryDeadlineSeconds}s retry deadline was reached`,
       });
@@ -131,7 +129,7 @@ function resolveUrl(conn: ResolvedArmConnection, pathOrUrl: string): string {
   if (!/^https?:\/\//i.test(pathOrUrl)) return `${base.origin}${pathOrUrl.startsWith("/") ? "" : "/"}${pathOrUrl}`;
   const url = new URL(pathOrUrl);
   if (url.origin !== base.origin) {
-    throw new Error(`ARM handed back an operation URL on ${url.origin}, not on the configured endpoint ${base.origin}; refusing to send it a token`);
+    throw new ProviderError("UnsafeUrl", `ARM handed back an operation URL on ${url.origin}, not on the configured endpoint ${base.origin}; refusing to send it a token`);
   }
   return url.toString();
 }
@@ -141,7 +139,7 @@ async function tokenFor(conn: ResolvedArmConnection): Promise<string> {
     // The one credential entry point, signed in to the HOME tenant (the subscription's), not the CIAM tenant.
     const credential = credentialFor({ tenantId: conn.homeTenantId, authorityHost: conn.authorityHost });
     const token = await credential.getToken(armScope(conn.resourceManagerEndpoint));
-    if (!token?.token) throw new Error("the credential returned no token");
+    if (!token?.token) throw new ProviderError("Credential", "the credential returned no token");
     return token.token;
   } catch (e) {
     throw new ArmAuthError(conn.homeTenantId, conn.authorityHost, e);
@@ -152,7 +150,7 @@ async function toArmError(res: Response, method: string, pathOrUrl: string, atte
   const text = await res.text().catch(() => "");
   const e = parseErrorEnvelope(res.status, res.statusText, text, res.headers.get("x-ms-request-id") ?? undefined);
   return new ArmRequestError({
-    method, path: displayPath(pathOrUrl), status: res.status, code: e.code, armMessage: e.message, requestId: e.requestId,
+    method, path: displayPath(pathOrUrl), status: res.status, code: e.code, serviceMessage: e.message, requestId: e.requestId,
     correlationId: res.headers.get("x-ms-correlation-request-id") ?? undefined, attempts,
   });
 }
@@ -167,7 +165,7 @@ async function readJson(res: Response, method: string, pathOrUrl: string): Promi
   try {
     return JSON.parse(text);
   } catch {
-    throw new Error(`ARM ${method} ${displayPath(pathOrUrl)} answered ${res.status} with a body that is not JSON: ${text.slice(0, 200)}`);
+    throw new ProviderError("UnexpectedAnswer", `ARM ${method} ${displayPath(pathOrUrl)} answered ${res.status} with a body that is not JSON: ${text.slice(0, 200)}`);
   }
 }
 
@@ -190,7 +188,7 @@ async function waitForOperation<T>(
     if (wait === undefined) {
       throw new ArmRequestError({
         method: "GET", path: displayPath(asyncUrl ?? locationUrl!), status: started.status, code: "OperationTimeout",
-        armMessage: `the operation had not finished after ${deadlineSeconds}s (${poll - 1} polls)`, attempts: poll - 1,
+        serviceMessage: `the operation had not finished after ${deadlineSeconds}s (${poll - 1} polls)`, attempts: poll - 1,
         gaveUp: "gave up at the polling deadline",
       });
     }
@@ -204,7 +202,7 @@ async function waitForOperation<T>(
       if (FAILED_STATUSES.includes(status.toLowerCase())) {
         throw new ArmRequestError({
           method: "GET", path: displayPath(asyncUrl), status: res.status, code: res.body?.error?.code ?? status,
-          armMessage: res.body?.error?.message ?? `the operation ended ${status}`, requestId: res.headers.get("x-ms-request-id") ?? undefined,
+          serviceMessage: res.body?.error?.message ?? `the operation ended ${status}`, requestId: res.headers.get("x-ms-request-id") ?? undefined,
           correlationId: res.headers.get("x-ms-correlation-request-id") ?? undefined, attempts: poll,
         });
       }

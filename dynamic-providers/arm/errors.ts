@@ -2,50 +2,26 @@
  * Errors of the ARM layer. As in the Graph layer, every failure names the call, the HTTP status, ARM's error code
  * and message and the request ids Azure support asks for (`x-ms-request-id`, `x-ms-correlation-request-id`).
  */
-import { endSentence, redactCredentials, repairError } from "../graph/errors";
+import { endSentence, isRequestError, redactCredentials, repairError, ServiceRequestError, type RequestErrorDetails } from "../core";
 
-export interface ArmErrorDetails {
-  readonly method: string;
-  readonly path: string;
-  readonly status: number;
-  readonly code: string;
-  readonly armMessage: string;
-  readonly requestId?: string;
+export interface ArmErrorDetails extends RequestErrorDetails {
+  /** ARM's `error.message`. */
+  readonly serviceMessage: string;
   readonly correlationId?: string;
-  readonly attempts: number;
-  /** Why retrying or polling stopped, when it did. */
-  readonly gaveUp?: string;
 }
 
-export class ArmRequestError extends Error {
-  readonly method: string;
-  readonly path: string;
-  readonly status: number;
-  readonly code: string;
-  readonly armMessage: string;
-  readonly requestId?: string;
+/** A failure ARM answered: the shared fields, plus ARM's correlation id. */
+export class ArmRequestError extends ServiceRequestError {
   readonly correlationId?: string;
-  readonly attempts: number;
 
   constructor(d: ArmErrorDetails) {
-    const extra = [
+    super("ARM", d, [
       d.requestId ? `x-ms-request-id ${d.requestId}` : "no request id",
       d.correlationId ? `correlation id ${d.correlationId}` : undefined,
-      d.attempts > 1 ? `${d.attempts} attempts` : undefined,
-      d.gaveUp,
-    ].filter(Boolean);
-    const message = `ARM ${d.method} ${d.path} failed: ${d.status} ${d.code}: ${d.armMessage} (${extra.join("; ")})`;
-    super(message);
+    ]);
     this.name = "ArmRequestError";
-    repairError(this, ArmRequestError, message);
-    this.method = d.method;
-    this.path = d.path;
-    this.status = d.status;
-    this.code = d.code;
-    this.armMessage = d.armMessage;
-    this.requestId = d.requestId;
+    repairError(this, ArmRequestError, this.message);
     this.correlationId = d.correlationId;
-    this.attempts = d.attempts;
   }
 }
 
@@ -64,5 +40,5 @@ export class ArmAuthError extends Error {
 }
 
 export function isArmError(e: unknown): e is ArmRequestError {
-  return e instanceof Error && e.name === "ArmRequestError";
+  return isRequestError(e) && e.service === "ARM";
 }

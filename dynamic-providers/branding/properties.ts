@@ -7,7 +7,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { failure, isUnknown, jsonEqual } from "../provider-kit";
-import { Rule, ruleFailures } from "../rules";
+import { Rule, ruleFailures } from "../core";
 import { BRANDING_COMPLEX_RULES, BRANDING_VALUE_RULES, type BrandingValueKey } from "./rules";
 
 /** Stream properties of a branding (reference §4.5). */

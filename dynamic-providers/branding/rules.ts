@@ -7,7 +7,7 @@
  * https://learn.microsoft.com/en-us/graph/api/resources/organizationalbranding (property limits) and
  * https://learn.microsoft.com/en-us/entra/external-id/customers/how-to-customize-languages-customers (languages).
  */
-import { Rule, lengthAllowed, lengthProblem } from "../rules";
+import { Rule, lengthAllowed, lengthProblem } from "../core";
 
 const COLOUR = /^#[0-9A-Fa-f]{6}$/;
 

@@ -19,14 +19,11 @@
  * objects are required and built inside the functions, and shared state lives on `globalThis` of the process.
  */
 import type { Client } from "@microsoft/microsoft-graph-client";
-import { credentialFor } from "./credentials";
+import { credentialFor, isNotFound, ServiceUnreachableError, IdentityConfigurationError, selectIdentity, delay, isRepeatable, networkFailure, nextWait, parseErrorEnvelope, parseRetryAfter, RETRYABLE_STATUSES, stripQuery, ProviderError } from "../core";
 import { graphScope, resolveConnection, type GraphApiVersion, type GraphConnection, type ResolvedConnection } from "./connection";
 import { decodeClaims, forbiddenHint, tenantProblem, type TokenClaims } from "./diagnosis";
-import { GraphAuthError, GraphIdentityError, GraphRequestError, ServiceUnreachableError } from "./errors";
-import { IdentityConfigurationError, selectIdentity } from "./identity";
-import { delay, isRepeatable, networkFailure, nextWait, parseErrorEnvelope, parseRetryAfter, RETRYABLE_STATUSES, stripQuery } from "../transport";
+import { GraphAuthError, GraphIdentityError, GraphRequestError } from "./errors";
 
-export { parseRetryAfter, backoff } from "../transport";
 
 export interface RequestOptions {
   /** API version for this call; defaults to the connection's. */
@@ -74,7 +71,7 @@ export function graphClient(connection: GraphConnection): GraphClient {
       try {
         return (await readJson(await send("GET", path, undefined, opts))) as T;
       } catch (e) {
-        if (e instanceof GraphRequestError && e.status === 404) return undefined;
+        if (isNotFound(e)) return undefined;
         throw e;
       }
     },
@@ -82,7 +79,7 @@ export function graphClient(connection: GraphConnection): GraphClient {
       const items: T[] = [];
       let next: string | undefined = path;
       for (let page = 0; next; page++) {
-        if (page >= 1000) throw new Error(`Graph GET ${path}: more than 1000 pages; refusing to read further`);
+        if (page >= 1000) throw new ProviderError("UnexpectedAnswer", `Graph GET ${path}: more than 1000 pages; refusing to read further`);
         const body = (await readJson(await send("GET", next, undefined, opts))) as { value?: T[]; "@odata.nextLink"?: string };
         items.push(...(body.value ?? []));
         next = body["@odata.nextLink"];
@@ -106,7 +103,7 @@ export function graphClient(connection: GraphConnection): GraphClient {
           bytes: Buffer.from(await res.arrayBuffer()),
         };
       } catch (e) {
-        if (e instanceof GraphRequestError && e.status === 404) return undefined;
+        if (isNotFound(e)) return undefined;
         throw e;
       }
     },
@@ -115,7 +112,7 @@ export function graphClient(connection: GraphConnection): GraphClient {
         await send("DELETE", path, undefined, opts);
         return "deleted";
       } catch (e) {
-        if (e instanceof GraphRequestError && e.status === 404) return "absent";
+        if (isNotFound(e)) return "absent";
         throw e;
       }
     },
@@ -181,7 +178,7 @@ async function sendWithRetries(
     if (wait === undefined) {
       const seconds = Math.round((deadline - started) / 1000);
       throw new GraphRequestError({
-        method, path, status: err.status, code: err.code, graphMessage: err.graphMessage, requestId: err.requestId,
+        method, path, status: err.status, code: err.code, serviceMessage: err.serviceMessage, requestId: err.requestId,
         attempts: attempt, detailCodes: err.detailCodes,
         gaveUp: `gave up: still failing when the ${seconds}s retry deadline was reached`,
       });
@@ -237,7 +234,7 @@ export async function accessTokenFor(conn: ResolvedConnection): Promise<string> 
   try {
     environmentTenantId = selectIdentity(process.env).environmentTenantId;
     const t = await credentialFor(conn).getToken(graphScope(conn.graphEndpoint));
-    if (!t?.token) throw new Error("the credential returned no token");
+    if (!t?.token) throw new ProviderError("Credential", "the credential returned no token");
     token = t.token;
   } catch (e) {
     if (e instanceof IdentityConfigurationError) throw new GraphIdentityError(e.message);
@@ -309,7 +306,7 @@ async function toGraphError(res: Response, method: string, path: string, attempt
   const e = parseErrorEnvelope(res.status, res.statusText, text, res.headers.get("request-id") ?? undefined);
   const hint = forbiddenToken === undefined ? undefined : forbiddenHint(method, stripQuery(path), decodeClaims(forbiddenToken));
   return new GraphRequestError({
-    method, path: stripQuery(path), status: res.status, code: e.code, graphMessage: e.message, requestId: e.requestId, attempts, detailCodes: e.detailCodes, hint,
+    method, path: stripQuery(path), status: res.status, code: e.code, serviceMessage: e.message, requestId: e.requestId, attempts, detailCodes: e.detailCodes, hint,
   });
 }
 
@@ -320,14 +317,14 @@ async function readJson(res: Response): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch {
-    throw new Error(`Graph answered ${res.status} with a body that is not JSON: ${text.slice(0, 200)}`);
+    throw new ProviderError("UnexpectedAnswer", `Graph answered ${res.status} with a body that is not JSON: ${text.slice(0, 200)}`);
   }
 }
 
 function isReplicationLag(e: GraphRequestError): boolean {
   return (
     e.status === 404 ||
-    (e.status === 400 && (e.detailCodes.includes("NoBackingApplicationObject") || /NoBackingApplicationObject/.test(e.graphMessage)))
+    (e.status === 400 && (e.detailCodes.includes("NoBackingApplicationObject") || /NoBackingApplicationObject/.test(e.serviceMessage)))
   );
 }
 

@@ -52,13 +52,6 @@ export function graphScope(graphEndpoint: string): string {
   return `${new URL(graphEndpoint).origin}/.default`;
 }
 
-/**
- * Instance discovery is a call to the public cloud's `login.microsoftonline.com`; for any other authority host
- * (national clouds, a local test server) it must be disabled or MSAL fails where that host is unreachable.
- */
-export function isPublicAuthority(authorityHost: string): boolean {
-  return new URL(authorityHost).host.toLowerCase() === "login.microsoftonline.com";
-}
 
 function trimSlash(url: string): string {
   return url.replace(/\/+$/, "");

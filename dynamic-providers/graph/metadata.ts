@@ -6,7 +6,7 @@
  * @see https://learn.microsoft.com/en-us/entra/identity-platform/v2-protocols-oidc#find-your-apps-openid-configuration-document-uri
  * Reference: arm-and-auth §6 (AADSTS90002 [verified]; polling it after a create [inferred]).
  */
-import { parseRetryAfter } from "../transport";
+import { parseRetryAfter } from "../core";
 
 export type TenantMetadataAnswer =
   | { readonly state: "found"; readonly issuer: string }

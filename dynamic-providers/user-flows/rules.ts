@@ -9,7 +9,7 @@
  * @see https://learn.microsoft.com/en-us/graph/api/resources/externalusersselfservicesignupeventsflow
  * @see https://learn.microsoft.com/en-us/graph/api/resources/identityuserflowattribute
  */
-import { Rule, lengthAllowed, lengthProblem } from "../rules";
+import { Rule, lengthAllowed, lengthProblem } from "../core";
 
 function nonBlank(max: number): Rule {
   return {

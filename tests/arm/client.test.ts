@@ -9,8 +9,8 @@
 import { startEmulator, type Emulator } from "../emulator";
 import { createDirectoryBody, directoryPath } from "../emulator/helpers";
 import { armClient, ArmAuthError, ArmRequestError, type ArmConnection } from "../../dynamic-providers/arm";
-import { ServiceUnreachableError } from "../../dynamic-providers/graph/errors";
-import { CIAM_API_VERSION, PROVIDERS_API_VERSION } from "../../dynamic-providers/tenant-preflight";
+import { ServiceUnreachableError } from "../../dynamic-providers/core";
+import { CIAM_API_VERSION, PROVIDERS_API_VERSION } from "../../dynamic-providers/tenant/preflight";
 
 let emu: Emulator;
 let conn: ArmConnection;

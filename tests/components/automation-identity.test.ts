@@ -8,7 +8,7 @@
  * made; subject formats are checked against their documentation in tests/config/automation.test.ts).
  */
 import { DEFAULT_GRAPH_TUNING, DEFAULT_READINESS, DEFAULT_TEARDOWN, PUBLIC_CLOUD_ENDPOINTS, type AutomationConfig } from "../../config/schema";
-import type { StackFeatures } from "../../dynamic-providers/graph/permissions";
+import type { StackFeatures } from "../../dynamic-providers/graph";
 import { GRAPH_APP_ROLE_IDS, GRAPH_SP_OBJECT_ID, MS_GRAPH_APP_ID, fakeId, installMocks, promiseOf, providerRef } from "./harness";
 
 const TENANT_ID = "abcdefab-1234-5678-9abc-def012345678";

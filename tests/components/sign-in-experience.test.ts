@@ -5,7 +5,7 @@
  */
 import * as path from "node:path";
 import type { BrandingConfig, CustomAttributeConfig, UserFlowConfig } from "../../config/schema";
-import type { GraphConnection } from "../../dynamic-providers/graph/connection";
+import type { GraphConnection } from "../../dynamic-providers/graph";
 import { Harness, installMocks, promiseOf, fakeId } from "./harness";
 
 const connection: GraphConnection = {

@@ -8,13 +8,13 @@
  */
 import * as path from "node:path";
 import { ConfigValidationError, parseStackConfig } from "../../config/schema";
-import type { Rule } from "../../dynamic-providers/rules";
+import type { Rule } from "../../dynamic-providers/core";
 import { BRANDING_COMPLEX_RULES, BRANDING_LOCALE_RULE, BRANDING_VALUE_RULES } from "../../dynamic-providers/branding/rules";
 import { CUSTOM_ATTRIBUTE_RULES, FLOW_ATTRIBUTE_RULES, USER_FLOW_RULES } from "../../dynamic-providers/user-flows/rules";
 import { checkBrandingProperties } from "../../dynamic-providers/branding/properties";
-import { checkLocale } from "../../dynamic-providers/branding-localization";
-import { validateUserFlow } from "../../dynamic-providers/user-flow";
-import { validateUserFlowAttribute } from "../../dynamic-providers/user-flow-attribute";
+import { checkLocale } from "../../dynamic-providers/branding/localization";
+import { validateUserFlow } from "../../dynamic-providers/user-flows/user-flow";
+import { validateUserFlowAttribute } from "../../dynamic-providers/user-flows/attribute";
 
 const repoRoot = path.resolve(__dirname, "..", "..");
 type Raw = Record<string, any>;

@@ -10,8 +10,8 @@ import {
   checkBrandingAsset,
   type BrandingAssetInputs,
   type BrandingAssetOutputs,
-} from "../../dynamic-providers/branding-asset";
-import { brandingLocalizationProvider } from "../../dynamic-providers/branding-localization";
+} from "../../dynamic-providers/branding/asset";
+import { brandingLocalizationProvider } from "../../dynamic-providers/branding/localization";
 import { GraphRequestError } from "../../dynamic-providers/graph";
 import { UNKNOWN } from "../../dynamic-providers/provider-kit";
 import type { BinaryBody } from "../emulator";
@@ -119,6 +119,7 @@ describe("create", () => {
     const error = (await provider.create(inputs(file)).catch((e: unknown) => e)) as Error;
     expect(error.message).toContain("file changed since the program computed its hash");
     expect(error.message).toContain(`the program expected ${file.sha256}`);
+    expect(error).toMatchObject({ name: "ProviderError", code: "FileChanged" });
     expect(writeCalls(t.emu)).toEqual([]);
   });
 

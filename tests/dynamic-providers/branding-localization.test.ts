@@ -9,7 +9,7 @@ import {
   checkLocale,
   type BrandingLocalizationInputs,
   type BrandingLocalizationOutputs,
-} from "../../dynamic-providers/branding-localization";
+} from "../../dynamic-providers/branding/localization";
 import type { BrandingProperties } from "../../dynamic-providers/branding/properties";
 import { GraphRequestError } from "../../dynamic-providers/graph";
 import { PartialCreateError, UNKNOWN } from "../../dynamic-providers/provider-kit";

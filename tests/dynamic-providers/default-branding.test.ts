@@ -4,9 +4,9 @@
  * Not proven here: the real service's answers to the [unknown] facts (each is an emulator switch, tested both ways
  * where the provider depends on it) and the engine's own sequencing (see the lifecycle tests).
  */
-import { showValue } from "../../dynamic-providers/rules";
+import { showValue } from "../../dynamic-providers/core";
 import * as pulumi from "@pulumi/pulumi";
-import { defaultBrandingProvider as provider, type DefaultBrandingInputs, type DefaultBrandingOutputs } from "../../dynamic-providers/default-branding";
+import { defaultBrandingProvider as provider, type DefaultBrandingInputs, type DefaultBrandingOutputs } from "../../dynamic-providers/branding/default-branding";
 import { checkBrandingProperties, type BrandingProperties } from "../../dynamic-providers/branding/properties";
 import { GraphRequestError } from "../../dynamic-providers/graph";
 import { UNKNOWN } from "../../dynamic-providers/provider-kit";
@@ -459,7 +459,7 @@ describe("throttling", () => {
     expect(error).toBeInstanceOf(GraphRequestError);
     expect(error.status).toBe(429);
     expect(error.code).toBe("TooManyRequests");
-    expect(error.graphMessage).toBe("Too many requests.");
+    expect(error.serviceMessage).toBe("Too many requests.");
     expect(error.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(error.message).toContain(`PATCH ${t.base} failed: 429 TooManyRequests: Too many requests.`);
     expect(error.message).toContain(`request-id ${error.requestId}`);

@@ -6,7 +6,7 @@
  * Not proven here: the engine's ordering (the program test pins the dependencies; the real CLI was checked by hand:
  * `pulumi destroy --skip-preview` deletes the guard first and stops at its error, nothing else deleted).
  */
-import { ProtectedStackError, destroyGuardProvider } from "../../dynamic-providers/destroy-guard";
+import { ProtectedStackError, destroyGuardProvider } from "../../dynamic-providers/tenant/destroy-guard";
 
 const state = (lifecycle: "protected" | "ephemeral") => ({ lifecycle, stack: "dev", stateVersion: 1 });
 

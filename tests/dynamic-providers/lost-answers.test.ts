@@ -5,11 +5,11 @@
  * again by the Graph layer: tests/graph/client.test.ts.) Not proven here: which of the two cases a real network
  * failure is; the code cannot know either, which is the point.
  */
-import { userFlowAttributeProvider } from "../../dynamic-providers/user-flow-attribute";
-import { userFlowProvider, createFlowBody } from "../../dynamic-providers/user-flow";
-import { userFlowAppLinkProvider } from "../../dynamic-providers/user-flow-app-link";
-import { brandingLocalizationProvider } from "../../dynamic-providers/branding-localization";
-import { defaultBrandingProvider } from "../../dynamic-providers/default-branding";
+import { userFlowAttributeProvider } from "../../dynamic-providers/user-flows/attribute";
+import { userFlowProvider, createFlowBody } from "../../dynamic-providers/user-flows/user-flow";
+import { userFlowAppLinkProvider } from "../../dynamic-providers/user-flows/app-link";
+import { brandingLocalizationProvider } from "../../dynamic-providers/branding/localization";
+import { defaultBrandingProvider } from "../../dynamic-providers/branding/default-branding";
 import { FLOWS, useEmulator, type Fixture } from "./flows-fixtures";
 import type { JsonObject } from "../emulator";
 

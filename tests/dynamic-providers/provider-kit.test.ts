@@ -140,5 +140,6 @@ describe("upgradeState", () => {
 
   test("GIVEN state from a newer provider WHEN upgraded THEN it refuses rather than guessing", () => {
     expect(() => upgradeState({ stateVersion: 5 }, 2)).toThrow("stateVersion 5 > 2");
+    expect(() => upgradeState({ stateVersion: 5 }, 2)).toThrow(expect.objectContaining({ name: "ProviderError", code: "StateVersion" }));
   });
 });

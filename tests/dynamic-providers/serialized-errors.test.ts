@@ -6,13 +6,14 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import Module from "node:module";
-import { GraphAuthError, GraphIdentityError, GraphRequestError, IdentityConfigurationError } from "../../dynamic-providers/graph";
-import { identityCheckProvider } from "../../dynamic-providers/identity-check";
+import { GraphAuthError, GraphIdentityError, GraphRequestError } from "../../dynamic-providers/graph";
+import { IdentityConfigurationError, isNotFound, isRequestError, isUserFacing, ProviderError } from "../../dynamic-providers/core";
+import { identityCheckProvider } from "../../dynamic-providers/tenant/identity-check";
 import { PartialCreateError, reportable, withCleanErrors } from "../../dynamic-providers/provider-kit";
 import { ArmAuthError, ArmRequestError } from "../../dynamic-providers/arm";
-import { TenantNotReadyError } from "../../dynamic-providers/tenant-readiness";
-import { DirectorySurvivedError } from "../../dynamic-providers/tenant-preflight";
-import { ProtectedStackError } from "../../dynamic-providers/destroy-guard";
+import { TenantNotReadyError } from "../../dynamic-providers/tenant/readiness";
+import { DirectorySurvivedError } from "../../dynamic-providers/tenant/preflight";
+import { ProtectedStackError } from "../../dynamic-providers/tenant/destroy-guard";
 
 /** Loads code the way the dynamic-provider host does: as a plain Node module, outside jest's sandbox. */
 function compile(code: string): Record<string, unknown> {
@@ -35,12 +36,31 @@ describe("errors thrown by serialized providers keep their text", () => {
   test("GIVEN a Graph failure WHEN the serialized GraphRequestError is built THEN its message has the call, status, code and request-id", async () => {
     const error = await runSerialized(
       () =>
-        new GraphRequestError({ method: "DELETE", path: "/x", status: 405, code: "Request_BadRequest", graphMessage: "no", requestId: "rid-1", attempts: 1 }),
+        new GraphRequestError({ method: "DELETE", path: "/x", status: 405, code: "Request_BadRequest", serviceMessage: "no", requestId: "rid-1", attempts: 1 }),
     );
     expect(error).toBeInstanceOf(RealmError);
     expect(error.message).toBe("Graph DELETE /x failed: 405 Request_BadRequest: no (request-id rid-1)");
     expect(error.status).toBe(405);
     expect(error.stack).toContain("Graph DELETE /x failed");
+  });
+
+  test("GIVEN 404s from Graph and from ARM WHEN built by serialized code THEN the one not-found test knows both, and a 400 is neither", async () => {
+    const [graph404, arm404, graph400] = await runSerialized(() => [
+      new GraphRequestError({ method: "GET", path: "/a", status: 404, code: "Request_ResourceNotFound", serviceMessage: "gone", attempts: 1 }),
+      new ArmRequestError({ method: "GET", path: "/b", status: 404, code: "ResourceNotFound", serviceMessage: "gone", attempts: 1 }),
+      new GraphRequestError({ method: "GET", path: "/c", status: 400, code: "Request_BadRequest", serviceMessage: "bad", attempts: 1 }),
+    ]);
+    expect([graph404, arm404, graph400].map(isNotFound)).toEqual([true, true, false]);
+    expect([graph404, arm404].map((e) => [isRequestError(e), e.service, e.serviceMessage])).toEqual([[true, "Graph", "gone"], [true, "ARM", "gone"]]);
+    expect(arm404.message).toBe("ARM GET /b failed: 404 ResourceNotFound: gone (no request id)");
+    expect(isNotFound(new Error("404"))).toBe(false);
+  });
+
+  test("GIVEN a provider's own failure WHEN the serialized ProviderError is built THEN it keeps its code and text and is reported without a trace", async () => {
+    const error = await runSerialized(() => new ProviderError("UnexpectedAnswer", "Graph POST /x answered without an id"));
+    expect(error).toBeInstanceOf(RealmError);
+    expect([error.name, error.code, error.message]).toEqual(["ProviderError", "UnexpectedAnswer", "Graph POST /x answered without an id"]);
+    expect(isUserFacing(error)).toBe(true);
   });
 
   test("GIVEN a token failure WHEN the serialized GraphAuthError is built THEN its message names the tenant and the cause", async () => {
@@ -78,7 +98,7 @@ describe("errors thrown by serialized providers keep their text", () => {
 
   test("GIVEN the lifecycle errors WHEN built serialized THEN each keeps its text (what pulumi up/destroy print)", async () => {
     const errors = await runSerialized(() => [
-      new ArmRequestError({ method: "POST", path: "/p", status: 409, code: "MissingSubscriptionRegistration", armMessage: "nope", requestId: "r-1", attempts: 1 }),
+      new ArmRequestError({ method: "POST", path: "/p", status: 409, code: "MissingSubscriptionRegistration", serviceMessage: "nope", requestId: "r-1", attempts: 1 }),
       new ArmAuthError("home-1", "https://login.example", new Error("AADSTS50076")),
       new TenantNotReadyError("t-1", 60, 4, "OpenID metadata: 400"),
       new DirectorySurvivedError("contoso", 60, "login still answers"),
@@ -130,7 +150,7 @@ describe("errors leave a serialized provider once, without frames", () => {
     const provider = await runSerialized(() =>
       withCleanErrors({
         async read(): Promise<never> {
-          throw new GraphRequestError({ method: "GET", path: "/x", status: 400, code: "Request_BadRequest", graphMessage: "no", requestId: "rid-2", attempts: 1 });
+          throw new GraphRequestError({ method: "GET", path: "/x", status: 400, code: "Request_BadRequest", serviceMessage: "no", requestId: "rid-2", attempts: 1 });
         },
       }),
     );
@@ -181,7 +201,7 @@ describe("errors leave a serialized provider once, without frames", () => {
       new GraphAuthError("t-1", "https://login.example", new Error("AADSTS7000215")),
       new GraphIdentityError("token for tenant A, stack's tenant is B"),
       new IdentityConfigurationError("AZURE_CLIENT_ID and ARM_CLIENT_ID differ"),
-      new ArmRequestError({ method: "PUT", path: "/p", status: 400, code: "BadRequest", armMessage: "nope", attempts: 1 }),
+      new ArmRequestError({ method: "PUT", path: "/p", status: 400, code: "BadRequest", serviceMessage: "nope", attempts: 1 }),
       new ArmAuthError("home-1", "https://login.example", new Error("AADSTS50076")),
       new PartialCreateError("flow-1", { a: 1 }, new Error("PATCH failed")),
       new TenantNotReadyError("t-1", 60, 4, "OpenID metadata: 400"),

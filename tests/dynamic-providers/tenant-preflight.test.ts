@@ -10,7 +10,7 @@
 import type { Emulator } from "../emulator";
 import { lifecycleHarness } from "./lifecycle-fixtures";
 import { armCall, directoryPath } from "../emulator/helpers";
-import { DirectorySurvivedError, tenantPreflightProvider, type TenantPreflightInputs } from "../../dynamic-providers/tenant-preflight";
+import { DirectorySurvivedError, tenantPreflightProvider, type TenantPreflightInputs } from "../../dynamic-providers/tenant/preflight";
 import { UNKNOWN } from "../../dynamic-providers/provider-kit";
 
 let emu: Emulator;

@@ -9,7 +9,7 @@
 import type { Emulator, EmulatorOptions } from "../emulator";
 import { lifecycleHarness } from "./lifecycle-fixtures";
 import { armCall, createDirectoryBody, directoryPath } from "../emulator/helpers";
-import { TenantNotReadyError, tenantReadinessProvider, type TenantReadinessInputs } from "../../dynamic-providers/tenant-readiness";
+import { TenantNotReadyError, tenantReadinessProvider, type TenantReadinessInputs } from "../../dynamic-providers/tenant/readiness";
 import { UNKNOWN } from "../../dynamic-providers/provider-kit";
 import { graphClient } from "../../dynamic-providers/graph";
 

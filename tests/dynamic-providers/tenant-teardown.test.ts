@@ -11,8 +11,8 @@
 import type { Emulator, EmulatorOptions } from "../emulator";
 import { lifecycleHarness } from "./lifecycle-fixtures";
 import { armCall, directoryPath, minimalFlowBody } from "../emulator/helpers";
-import { emptyTenant, tenantTeardownProvider, type TenantTeardownInputs } from "../../dynamic-providers/tenant-teardown";
-import { tenantPreflightProvider } from "../../dynamic-providers/tenant-preflight";
+import { emptyTenant, tenantTeardownProvider, type TenantTeardownInputs } from "../../dynamic-providers/tenant/teardown";
+import { tenantPreflightProvider } from "../../dynamic-providers/tenant/preflight";
 import { GraphRequestError } from "../../dynamic-providers/graph";
 
 let emu: Emulator;

@@ -9,8 +9,8 @@ import {
   validateUserFlowAppLink,
   type UserFlowAppLinkInputs,
   type UserFlowAppLinkOutputs,
-} from "../../dynamic-providers/user-flow-app-link";
-import { createFlowBody } from "../../dynamic-providers/user-flow";
+} from "../../dynamic-providers/user-flows/app-link";
+import { createFlowBody } from "../../dynamic-providers/user-flows/user-flow";
 import { GraphRequestError, type GraphConnection } from "../../dynamic-providers/graph";
 import { FLOWS, rejectionOf, UNKNOWN, useEmulator, type Fixture } from "./flows-fixtures";
 import type { JsonObject } from "../emulator";
@@ -151,6 +151,7 @@ describe.each(["400", "409"] as const)("against the emulator (app linked elsewhe
         `remove it from that flow's apps in the configuration, or unlink it in the tenant ` +
         `(Entra admin center > External Identities > User flows > PartnersOnly > Applications), then run again`,
     );
+    expect(error).toMatchObject({ name: "ProviderError", code: "Conflict" });
     expect(fx().writeLines()).toEqual([]);
     expect(linkedApps(fx(), otherFlowId)).toEqual([appId]);
     expect(linkedApps(fx(), flowId)).toEqual([]);

@@ -3,14 +3,14 @@
  * real Graph SDK, real retries). Not proven here: how the real Graph service answers (the emulator follows the
  * reference sheet), nor the engine's use of the results (that is the end-to-end tests' job).
  */
-import { showValue } from "../../dynamic-providers/rules";
+import { showValue } from "../../dynamic-providers/core";
 import * as pulumi from "@pulumi/pulumi";
 import {
   userFlowAttributeProvider as provider,
   validateUserFlowAttribute,
   type UserFlowAttributeInputs,
   type UserFlowAttributeOutputs,
-} from "../../dynamic-providers/user-flow-attribute";
+} from "../../dynamic-providers/user-flows/attribute";
 import { GraphRequestError } from "../../dynamic-providers/graph";
 import { PartialCreateError } from "../../dynamic-providers/provider-kit";
 import { rejectionOf, UNKNOWN, useEmulator } from "./flows-fixtures";

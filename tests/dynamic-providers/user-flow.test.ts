@@ -15,8 +15,8 @@ import {
   METHOD_LOAD_START_ODATA_TYPE,
   type UserFlowInputs,
   type UserFlowOutputs,
-} from "../../dynamic-providers/user-flow";
-import { userFlowAttributeProvider } from "../../dynamic-providers/user-flow-attribute";
+} from "../../dynamic-providers/user-flows/user-flow";
+import { userFlowAttributeProvider } from "../../dynamic-providers/user-flows/attribute";
 import { GraphRequestError, type GraphConnection } from "../../dynamic-providers/graph";
 import { PartialCreateError } from "../../dynamic-providers/provider-kit";
 import { ATTR_SEGMENT, FLOWS, IDP_SEGMENT, rejectionOf, UNKNOWN, useEmulator, type Fixture } from "./flows-fixtures";

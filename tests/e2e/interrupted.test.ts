@@ -47,7 +47,7 @@ test("an up killed mid-way converges after cancel, refresh and up: no duplicate,
   const child = s.stack.start(["up", "--yes", "--skip-preview"]);
   const finished = s.stack.wait(child, ["up"], 10 * 60_000);
   // The kill lands right after the POST of the localization that brings the missing default branding into being
-  // (dynamic-providers/default-branding.ts): the widest window, where the run has made an object it has not yet
+  // (dynamic-providers/branding/default-branding.ts): the widest window, where the run has made an object it has not yet
   // cleaned up or recorded.
   const bootstrapPosted = () => s.emu.writes().some((w) => w.method === "POST" && /\/branding\/localizations$/.test(w.path) && w.status === 201);
   await until(() => bootstrapPosted() || child.exitCode !== null);

@@ -98,7 +98,7 @@ test("up creates exactly the configured Graph objects, and the outputs name them
 
   expect(up.changes).toEqual({ create: SCENARIO_RESOURCES.length });
   // The default branding does not exist in a fresh tenant: it is created the documented way (PATCH is refused,
-  // a bootstrap localization creates it, the bootstrap is removed); see dynamic-providers/default-branding.ts.
+  // a bootstrap localization creates it, the bootstrap is removed); see dynamic-providers/branding/default-branding.ts.
   expect(appliedWrites(s.emu)).toEqual(
     [
       "POST /identity/userFlowAttributes",

@@ -4,8 +4,8 @@
  * Not proven here: the behaviour of the real Graph service (see the emulator's switches for what is inferred).
  */
 import { startEmulator, type Emulator } from "../emulator";
-import { nextWait } from "../../dynamic-providers/transport";
-import { callerIdentity, graphClient, GraphAuthError, GraphRequestError, ServiceUnreachableError, identityOfToken, parseRetryAfter, backoff, type GraphConnection } from "../../dynamic-providers/graph";
+import { nextWait, ServiceUnreachableError, parseRetryAfter, backoff } from "../../dynamic-providers/core";
+import { callerIdentity, graphClient, GraphAuthError, GraphRequestError, identityOfToken, type GraphConnection } from "../../dynamic-providers/graph";
 
 let emu: Emulator;
 let conn: GraphConnection;

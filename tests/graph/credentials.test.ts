@@ -9,7 +9,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import * as identity from "@azure/identity";
-import { credentialFor, gitHubActionsAssertion } from "../../dynamic-providers/graph/credentials";
+import { credentialFor, gitHubActionsAssertion } from "../../dynamic-providers/core";
 
 const STACK_TENANT = "11111111-2222-4333-8444-555555555555";
 const ENV_TENANT = "99999999-2222-4333-8444-555555555555";

@@ -12,10 +12,10 @@
  */
 import { randomUUID } from "node:crypto";
 import { graphClient, GraphIdentityError, GraphRequestError, requiredApplicationPermissions, type StackFeatures } from "../../dynamic-providers/graph";
-import { identityCheckProvider, verifyIdentity } from "../../dynamic-providers/identity-check";
-import { userFlowAttributeProvider } from "../../dynamic-providers/user-flow-attribute";
-import { userFlowProvider } from "../../dynamic-providers/user-flow";
-import { defaultBrandingProvider } from "../../dynamic-providers/default-branding";
+import { identityCheckProvider, verifyIdentity } from "../../dynamic-providers/tenant/identity-check";
+import { userFlowAttributeProvider } from "../../dynamic-providers/user-flows/attribute";
+import { userFlowProvider } from "../../dynamic-providers/user-flows/user-flow";
+import { defaultBrandingProvider } from "../../dynamic-providers/branding/default-branding";
 import { DEFAULT_APP_ROLES } from "../emulator";
 import { rejectionOf, useEmulator } from "../dynamic-providers/flows-fixtures";
 

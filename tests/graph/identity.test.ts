@@ -1,5 +1,5 @@
 /**
- * The one identity rule (dynamic-providers/graph/identity.ts): for each environment — a person, GitHub Actions,
+ * The one identity rule (dynamic-providers/core/identity.ts): for each environment — a person, GitHub Actions,
  * Azure Pipelines, a token file, a secret, a certificate, ARM_* or AZURE_* spellings — which credential the Graph
  * layer builds, for which app, and whether the azuread provider (ARM_* only) would act as the same identity.
  * Pure and fast: plain objects stand in for process.env.
@@ -8,7 +8,7 @@
  * model follows its documented variables), nor that the credentials obtain tokens (tests/graph/client.test.ts and
  * tests/graph/credentials.test.ts do that against the emulator).
  */
-import { azureadSelection, identityDisagreement, IdentityConfigurationError, selectIdentity } from "../../dynamic-providers/graph/identity";
+import { azureadSelection, identityDisagreement, IdentityConfigurationError, selectIdentity } from "../../dynamic-providers/core";
 
 const APP = "0a0b0c0d-1111-4222-8333-444455556666";
 const OTHER = "9f9e9d9c-1111-4222-8333-444455556666";

@@ -7,7 +7,7 @@
  * Does not prove: that Graph enforces exactly these (tests/graph/identity-check.test.ts runs the providers against
  * the emulator's independent copy of the documented table).
  */
-import { GRAPH_OPERATIONS, deniedOperations, operationFor, requiredApplicationPermissions, type StackFeatures } from "../../dynamic-providers/graph/permissions";
+import { GRAPH_OPERATIONS, deniedOperations, operationFor, requiredApplicationPermissions, type StackFeatures } from "../../dynamic-providers/graph";
 
 const NONE: StackFeatures = { apps: false, customAttributes: false, userFlows: false, branding: false };
 const PER_FEATURE: Record<keyof StackFeatures, string[]> = {

@@ -21,14 +21,11 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type * as MicrosoftGraphBeta from "@microsoft/microsoft-graph-types-beta";
-import { callerIdentity, endSentence, graphClient, selectIdentity, isGraphError, type GraphClient, type GraphConnection } from "./graph";
-import { checkConnection, checkOneOf, diffManaged, inputsAsState, odataString, progress } from "./provider-kit";
-import { withCleanErrors } from "./provider-kit";
+import { callerIdentity, graphClient, isGraphError, type GraphClient, type GraphConnection } from "../graph";
+import { endSentence, selectIdentity, LIFECYCLES, type TenantLifecycle } from "../core";
+import { checkConnection, checkOneOf, diffManaged, inputsAsState, odataString, progress, withCleanErrors } from "../provider-kit";
 
 const STATE_VERSION = 1;
-
-export const LIFECYCLES = ["protected", "ephemeral"] as const;
-export type TenantLifecycle = (typeof LIFECYCLES)[number];
 
 /**
  * Role template id of Global Administrator, the same in every tenant: the tenant's creator holds it, and the

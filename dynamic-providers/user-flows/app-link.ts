@@ -16,9 +16,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type * as MicrosoftGraphBeta from "@microsoft/microsoft-graph-types-beta";
-import { graphClient, isAnswerLost, isGraphError, type GraphClient, type GraphConnection } from "./graph";
-import { checkConnection, diffManaged, failure, isGuid, isUnknown, odataString, sameGuid, upgradeState } from "./provider-kit";
-import { withCleanErrors } from "./provider-kit";
+import { graphClient, isGraphError, type GraphClient, type GraphConnection } from "../graph";
+import { isAnswerLost, isNotFound, isGuid, sameGuid, ProviderError } from "../core";
+import { checkConnection, diffManaged, failure, isUnknown, odataString, upgradeState, withCleanErrors } from "../provider-kit";
 
 const STATE_VERSION = 1;
 const FLOWS = "/identity/authenticationEventsFlows";
@@ -81,7 +81,7 @@ async function flowOfApp(client: GraphClient, appId: string): Promise<FlowPayloa
 function ownLinkOrError(inputs: UserFlowAppLinkInputs, flow: FlowPayload | undefined): boolean {
   if (!flow) return false;
   if (sameGuid(flow.id, inputs.userFlowId)) return true;
-  throw new Error(
+  throw new ProviderError("Conflict", 
     `application ${inputs.appId} is already linked to user flow ${JSON.stringify(flow.displayName ?? "")} (${flow.id}), ` +
       `and an application can be linked to one user flow only; remove it from that flow's apps in the configuration, ` +
       `or unlink it in the tenant (Entra admin center > External Identities > User flows > ${flow.displayName ?? flow.id} > Applications), then run again`,
@@ -155,7 +155,7 @@ async function listLinks(client: GraphClient, userFlowId: string): Promise<LinkP
   try {
     return await client.list<LinkPayload>(linksPath(userFlowId));
   } catch (e) {
-    if (isGraphError(e) && e.status === 404) return undefined;
+    if (isNotFound(e)) return undefined;
     throw e;
   }
 }

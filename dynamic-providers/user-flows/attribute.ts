@@ -14,11 +14,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type * as MicrosoftGraphBeta from "@microsoft/microsoft-graph-types-beta";
-import { graphClient, isAnswerLost, type GraphConnection } from "./graph";
-import { PartialCreateError, checkConnection, diffManaged, isUnknown, odataString, upgradeState } from "./provider-kit";
-import { withCleanErrors } from "./provider-kit";
-import { ruleFailures } from "./rules";
-import { CUSTOM_ATTRIBUTE_DATA_TYPES, CUSTOM_ATTRIBUTE_RULES } from "./user-flows/rules";
+import { graphClient, type GraphConnection } from "../graph";
+import { isAnswerLost, ruleFailures, ProviderError } from "../core";
+import { PartialCreateError, checkConnection, diffManaged, isUnknown, odataString, upgradeState, withCleanErrors } from "../provider-kit";
+import { CUSTOM_ATTRIBUTE_DATA_TYPES, CUSTOM_ATTRIBUTE_RULES } from "./rules";
 
 const STATE_VERSION = 1;
 const ATTRIBUTES = "/identity/userFlowAttributes";
@@ -90,13 +89,13 @@ async function findByName(conn: GraphConnection, displayName: string): Promise<{
 async function adopt(inputs: UserFlowAttributeInputs, existing: GraphAttribute): Promise<pulumi.dynamic.CreateResult<UserFlowAttributeOutputs>> {
   const id = existing.id ?? "";
   if (existing.displayName !== inputs.displayName) {
-    throw new Error(
+    throw new ProviderError("Conflict", 
       `user flow attribute ${JSON.stringify(inputs.displayName)}: the tenant already has ${JSON.stringify(existing.displayName)} (${id}), ` +
         `which Graph treats as the same name; use that exact displayName or delete the existing attribute`,
     );
   }
   if (existing.dataType !== inputs.dataType) {
-    throw new Error(
+    throw new ProviderError("Conflict", 
       `user flow attribute ${JSON.stringify(inputs.displayName)} already exists (${id}) with dataType ${JSON.stringify(existing.dataType)}, ` +
         `not ${JSON.stringify(inputs.dataType)}; a data type cannot be changed: set dataType to ${JSON.stringify(existing.dataType)}, ` +
         `or delete the attribute in the tenant (its stored values are lost) and run again`,
@@ -154,7 +153,7 @@ export const userFlowAttributeProvider: pulumi.dynamic.ResourceProvider<UserFlow
       if (!isAnswerLost(e) || !again) throw e;
       created = await graphClient(inputs.connection).post<GraphAttribute>(ATTRIBUTES, body);
     }
-    if (!created?.id) throw new Error(`Graph POST ${ATTRIBUTES} answered without an id for ${JSON.stringify(inputs.displayName)}`);
+    if (!created?.id) throw new ProviderError("UnexpectedAnswer", `Graph POST ${ATTRIBUTES} answered without an id for ${JSON.stringify(inputs.displayName)}`);
     return { id: created.id, outs: outputsFrom(inputs, created.id) };
   },
 

@@ -23,12 +23,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type * as MicrosoftGraphBeta from "@microsoft/microsoft-graph-types-beta";
-import { graphClient, type GraphClient } from "./graph/client";
-import type { GraphConnection } from "./graph/connection";
-import { GraphRequestError, isAnswerLost } from "./graph/errors";
-import { PartialCreateError, checkConnection, diffManaged, isUnknown, jsonEqual, upgradeState } from "./provider-kit";
-import { withCleanErrors } from "./provider-kit";
-import { type BrandingProperties, type BrandingValues, checkBrandingProperties, definedProperties, managedView, liveValues, brandingPatch, droppedKeys, sameValue } from "./branding/properties";
+import { graphClient, GraphRequestError, type GraphClient, type GraphConnection } from "../graph";
+import { isAnswerLost, isNotFound, ProviderError } from "../core";
+import { PartialCreateError, checkConnection, diffManaged, isUnknown, jsonEqual, upgradeState, withCleanErrors } from "../provider-kit";
+import { type BrandingProperties, type BrandingValues, checkBrandingProperties, definedProperties, managedView, liveValues, brandingPatch, droppedKeys, sameValue } from "./properties";
 
 // ---------------------------------------------------------------------------------------------------------------
 // The default branding resource
@@ -100,13 +98,13 @@ async function createDefault(client: GraphClient, body: Record<string, unknown>)
     await patchDefault(client, body);
     return;
   } catch (e) {
-    if (!(e instanceof GraphRequestError && e.status === 404)) throw e;
+    if (!isNotFound(e)) throw e;
   }
   const localizations = `${brandingPath(client.connection.tenantId)}/localizations`;
   const existing = await client.list<{ id?: string }>(localizations);
   const taken = new Set(existing.map((l) => (l.id ?? "").toLowerCase()));
   const bootstrap = BOOTSTRAP_LOCALES.find((l) => !taken.has(l.toLowerCase()));
-  if (!bootstrap) throw new Error(`cannot create the default branding: localizations ${BOOTSTRAP_LOCALES.join(", ")} all exist`);
+  if (!bootstrap) throw new ProviderError("Leftover", `cannot create the default branding: localizations ${BOOTSTRAP_LOCALES.join(", ")} all exist`);
   const created: MicrosoftGraphBeta.OrganizationalBrandingLocalization = { id: bootstrap };
   try {
     await client.post(localizations, created);
@@ -126,7 +124,7 @@ async function createDefault(client: GraphClient, body: Record<string, unknown>)
     await client.delete(`${localizations}/${encodeURIComponent(bootstrap)}`, { replicationLag: true });
   } catch (e) {
     const why = [patchError, e].filter(Boolean).map((x) => (x instanceof Error ? x.message : String(x))).join("; then ");
-    throw new Error(
+    throw new ProviderError("Leftover", 
       `the default branding was created through a temporary localization "${bootstrap}" that could not be removed ` +
         `(${why}); delete that localization in the Entra admin center (Company branding > Customize)`,
     );
@@ -243,7 +241,7 @@ export const defaultBrandingProvider: pulumi.dynamic.ResourceProvider<DefaultBra
     const client = graphClient(news.connection);
     const live = await getDefault(client);
     if (!live) {
-      throw new Error(
+      throw new ProviderError("Gone", 
         `the default branding of tenant ${news.connection.tenantId} no longer exists; run \`pulumi refresh\` (or \`pulumi up --refresh\`) and the stack creates it again`,
       );
     }

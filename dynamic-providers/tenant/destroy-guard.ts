@@ -13,10 +13,8 @@
  * Serialized by value into state: plain functions only.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { repairError } from "./graph/errors";
-import { checkOneOf, inputsAsState } from "./provider-kit";
-import { withCleanErrors } from "./provider-kit";
-import { LIFECYCLES, type TenantLifecycle } from "./tenant-teardown";
+import { repairError, LIFECYCLES, type TenantLifecycle } from "../core";
+import { checkOneOf, inputsAsState, withCleanErrors } from "../provider-kit";
 
 const STATE_VERSION = 1;
 

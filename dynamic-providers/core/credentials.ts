@@ -8,8 +8,8 @@
  * provider process so their token caches are reused; a changed variable gets a new credential.
  */
 import type { TokenCredential } from "@azure/identity";
-import { isPublicAuthority } from "./connection";
 import { CREDENTIAL_VARIABLES, selectIdentity, type IdentitySelection } from "./identity";
+import { ProviderError } from "./errors";
 
 const CACHE_KEY = "ciam-tenant.graph.credentials";
 
@@ -62,7 +62,7 @@ export async function gitHubActionsAssertion(): Promise<string> {
     value = undefined;
   }
   if (!res.ok || typeof value !== "string" || value === "") {
-    throw new Error(
+    throw new ProviderError("Credential", 
       `GitHub Actions did not issue an OIDC token (HTTP ${res.status}): give the job "permissions: id-token: write" ` +
         `(ACTIONS_ID_TOKEN_REQUEST_URL is only set then)`,
     );
@@ -111,6 +111,14 @@ function createCredential(target: CredentialTarget, selection: IdentitySelection
     case "azureCli":
       return new identity.AzureCliCredential({ tenantId });
     case "managedIdentity":
-      throw new Error("managed identity is not a credential the Graph layer selects");
+      throw new ProviderError("Credential", "a managed identity was selected, and the Graph and ARM layers do not sign in with one: set AZURE_CLIENT_ID with AZURE_CLIENT_SECRET or AZURE_FEDERATED_TOKEN_FILE, or sign in with az login");
   }
+}
+
+/**
+ * Instance discovery is a call to the public cloud's `login.microsoftonline.com`; for any other authority host
+ * (national clouds, a local test server) it must be disabled or MSAL fails where that host is unreachable.
+ */
+export function isPublicAuthority(authorityHost: string): boolean {
+  return new URL(authorityHost).host.toLowerCase() === "login.microsoftonline.com";
 }

@@ -18,7 +18,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type * as MicrosoftGraphBeta from "@microsoft/microsoft-graph-types-beta";
-import { graphClient, isAnswerLost, type GraphClient, type GraphConnection } from "./graph";
+import { graphClient, type GraphClient, type GraphConnection } from "../graph";
+import { isAnswerLost, ruleFailures, ProviderError } from "../core";
 import {
   PartialCreateError,
   changedKeys,
@@ -28,11 +29,10 @@ import {
   isUnknown,
   odataString,
   upgradeState,
+  withCleanErrors,
   type ManagedDiffSpec,
-} from "./provider-kit";
-import { withCleanErrors } from "./provider-kit";
-import { ruleFailures } from "./rules";
-import { FLOW_ATTRIBUTE_RULES, USER_FLOW_RULES } from "./user-flows/rules";
+} from "../provider-kit";
+import { FLOW_ATTRIBUTE_RULES, USER_FLOW_RULES } from "./rules";
 
 const STATE_VERSION = 1;
 const FLOWS = "/identity/authenticationEventsFlows";
@@ -450,7 +450,7 @@ export const userFlowProvider: pulumi.dynamic.ResourceProvider<UserFlowInputs, U
       if (!isAnswerLost(e) || again === null) throw e;
       created = await post();
     }
-    if (!created?.id) throw new Error(`Graph POST ${FLOWS} answered without an id for flow ${JSON.stringify(inputs.displayName)}`);
+    if (!created?.id) throw new ProviderError("UnexpectedAnswer", `Graph POST ${FLOWS} answered without an id for flow ${JSON.stringify(inputs.displayName)}`);
     return { id: created.id, outs: outputsFrom(inputs.connection, settingsOf(inputs), created.id) };
   },
 

@@ -22,14 +22,11 @@ import {
   droppedKeys,
   keysChangedFrom,
   managedView,
-} from "./branding/properties";
-import { graphClient, type GraphClient } from "./graph/client";
-import type { GraphConnection } from "./graph/connection";
-import { endSentence, GraphRequestError, isAnswerLost, isConflict } from "./graph/errors";
-import { PartialCreateError, checkConnection, diffManaged, isUnknown, upgradeState } from "./provider-kit";
-import { withCleanErrors } from "./provider-kit";
-import { ruleFailures } from "./rules";
-import { BRANDING_LOCALE_RULE } from "./branding/rules";
+} from "./properties";
+import { graphClient, GraphRequestError, isConflict, type GraphClient, type GraphConnection } from "../graph";
+import { endSentence, isAnswerLost, ruleFailures, ProviderError } from "../core";
+import { PartialCreateError, checkConnection, diffManaged, isUnknown, upgradeState, withCleanErrors } from "../provider-kit";
+import { BRANDING_LOCALE_RULE } from "./rules";
 
 export interface BrandingLocalizationInputs {
   readonly connection: GraphConnection;
@@ -175,7 +172,7 @@ export const brandingLocalizationProvider: pulumi.dynamic.ResourceProvider<Brand
     const path = id || localizationPath(news.connection.tenantId, news.locale);
     const live = await client.getOrUndefined<LiveLocalization>(path);
     if (!live) {
-      throw new Error(
+      throw new ProviderError("Gone", 
         `branding localization ${news.locale} of tenant ${news.connection.tenantId} no longer exists; run \`pulumi refresh\` (or \`pulumi up --refresh\`) and the stack creates it again`,
       );
     }
@@ -192,7 +189,7 @@ export const brandingLocalizationProvider: pulumi.dynamic.ResourceProvider<Brand
       await graphClient(state.connection).delete(path);
     } catch (e) {
       if (e instanceof GraphRequestError && e.status === 400) {
-        throw new Error(
+        throw new ProviderError("DeleteRefused", 
           `${endSentence(e.message)} Graph deletes a localization only after all its images are removed: delete the BrandingAsset ` +
             `resources of locale ${state.locale} first (make them depend on this localization)`,
         );

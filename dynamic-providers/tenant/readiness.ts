@@ -24,13 +24,9 @@
  * `delete` does nothing: the gate writes nothing. Serialized by value into state: plain functions only.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { accessTokenFor, allows, decodeClaims, graphClient, isAppOnly, isGraphError, operationFor, type GraphConnection } from "./graph";
-import { resolveConnection, type ResolvedConnection } from "./graph/connection";
-import { audienceProblem } from "./graph/diagnosis";
-import { tenantMetadata } from "./graph/metadata";
-import { pollUntil, RETRYABLE_STATUSES, type PollAnswer } from "./transport";
-import { endSentence, repairError } from "./graph/errors";
-import { checkConnection, checkOneOf, diffManaged, failure, isUnknown, progress, upgradeState, withCleanErrors } from "./provider-kit";
+import { accessTokenFor, allows, audienceProblem, decodeClaims, graphClient, isAppOnly, isGraphError, operationFor, resolveConnection, tenantMetadata, type GraphConnection, type ResolvedConnection } from "../graph";
+import { endSentence, pollUntil, repairError, RETRYABLE_STATUSES, type PollAnswer } from "../core";
+import { checkConnection, checkOneOf, diffManaged, failure, isUnknown, progress, upgradeState, withCleanErrors } from "../provider-kit";
 
 const STATE_VERSION = 1;
 

@@ -15,9 +15,9 @@
  * Serialized by value into the dynamic provider like every resource here (pulumi-notes §2).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { accessTokenFor, decodeClaims, GraphIdentityError, missingPermissionsProblem, resolveConnection, type GraphConnection, type StackFeatures } from "./graph";
-import { checkConnection, containsUnknown, failure, jsonEqual, sameGuid, upgradeState } from "./provider-kit";
-import { withCleanErrors } from "./provider-kit";
+import { accessTokenFor, decodeClaims, GraphIdentityError, missingPermissionsProblem, resolveConnection, type GraphConnection, type StackFeatures } from "../graph";
+import { checkConnection, containsUnknown, failure, jsonEqual, upgradeState, withCleanErrors } from "../provider-kit";
+import { sameGuid } from "../core";
 
 const STATE_VERSION = 1;
 const FEATURE_KEYS = ["apps", "customAttributes", "userFlows", "branding"] as const;

@@ -15,14 +15,11 @@
  * `contentSha256` / `contentType` change in place (one PUT); `locale` / `kind` replace; `filePath` alone changes nothing.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { graphClient } from "./graph/client";
-import type { GraphConnection } from "./graph/connection";
-import { GraphRequestError } from "./graph/errors";
-import { checkConnection, diffManaged, failure, isUnknown, upgradeState } from "./provider-kit";
-import { withCleanErrors } from "./provider-kit";
-import { ruleFailures } from "./rules";
-import { BRANDING_LOCALE_RULE } from "./branding/rules";
-import { BRANDING_ASSET_KINDS, type BrandingAssetKind } from "./branding/properties";
+import { graphClient, GraphRequestError, type GraphConnection } from "../graph";
+import { ruleFailures, ProviderError } from "../core";
+import { checkConnection, diffManaged, failure, isUnknown, upgradeState, withCleanErrors } from "../provider-kit";
+import { BRANDING_LOCALE_RULE } from "./rules";
+import { BRANDING_ASSET_KINDS, type BrandingAssetKind } from "./properties";
 
 
 const IMAGE_TYPES = ["image/png", "image/jpeg"];
@@ -107,11 +104,11 @@ function readVerified(inputs: BrandingAssetInputs): Buffer {
   try {
     bytes = fs.readFileSync(file);
   } catch (e) {
-    throw new Error(`branding ${inputs.kind} (locale ${inputs.locale}): cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
+    throw new ProviderError("FileUnreadable", `branding ${inputs.kind} (locale ${inputs.locale}): cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
   }
   const actual = sha256Hex(bytes);
   if (actual !== inputs.contentSha256.toLowerCase()) {
-    throw new Error(
+    throw new ProviderError("FileChanged", 
       `branding ${inputs.kind} (locale ${inputs.locale}): file changed since the program computed its hash: ${file} ` +
         `has SHA-256 ${actual}, the program expected ${inputs.contentSha256}; run the update again`,
     );
@@ -192,7 +189,7 @@ export const brandingAssetProvider: pulumi.dynamic.ResourceProvider<BrandingAsse
     } catch (e) {
       // Graph's support for stream DELETE is [unknown] (reference §4.5); a refusal leaves the image in place.
       if (e instanceof GraphRequestError && [400, 405, 501].includes(e.status)) {
-        throw new Error(
+        throw new ProviderError("DeleteRefused", 
           `Graph refused to remove the ${state.kind} image of branding locale ${state.locale} (${e.message}). ` +
             `It is still shown on the sign-in page. Remove it in the Microsoft Entra admin center (Company branding), ` +
             `then drop this resource from the stack with \`pulumi state delete <urn>\` (the URN is in \`pulumi stack --show-urns\`).`,

@@ -18,14 +18,10 @@
  * Serialized by value into state: plain functions only.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { armClient, type ArmConnection } from "./arm";
-import { resolveArmConnection } from "./arm/connection";
-import { repairError } from "./graph/errors";
-import { tenantMetadata } from "./graph/metadata";
-import { pollUntil, type PollAnswer } from "./transport";
-import { checkOneOf, containsUnknown, failure, inputsAsState, isGuid, isUnknown, jsonEqual, progress } from "./provider-kit";
-import { withCleanErrors } from "./provider-kit";
-import { LIFECYCLES, type TenantLifecycle } from "./tenant-teardown";
+import { armClient, resolveArmConnection, type ArmConnection } from "../arm";
+import { tenantMetadata } from "../graph";
+import { isGuid, LIFECYCLES, pollUntil, repairError, type PollAnswer, type TenantLifecycle } from "../core";
+import { checkOneOf, containsUnknown, failure, inputsAsState, isUnknown, jsonEqual, progress, withCleanErrors } from "../provider-kit";
 
 const STATE_VERSION = 1;
 
