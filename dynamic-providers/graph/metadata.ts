@@ -6,12 +6,18 @@
  * @see https://learn.microsoft.com/en-us/entra/identity-platform/v2-protocols-oidc#find-your-apps-openid-configuration-document-uri
  * Reference: arm-and-auth §6 (AADSTS90002 [verified]; polling it after a create [inferred]).
  */
-import { parseRetryAfter } from "../core";
+import { networkFailure, parseRetryAfter, RETRYABLE_STATUSES } from "../core";
 
 export type TenantMetadataAnswer =
   | { readonly state: "found"; readonly issuer: string }
   | { readonly state: "notFound"; readonly detail: string }
-  | { readonly state: "unavailable"; readonly detail: string; readonly retryAfterMs?: number };
+  | {
+      readonly state: "unavailable";
+      readonly detail: string;
+      /** Asking again may help: 429/503/504, or a connection that broke (reset, closed, timed out). */
+      readonly transient: boolean;
+      readonly retryAfterMs?: number;
+    };
 
 /** AADSTS codes that mean "no such tenant" (90002: tenant not found; 90072/90023 never apply to discovery). */
 const TENANT_NOT_FOUND_CODES = [90002];
@@ -27,7 +33,11 @@ export async function tenantMetadata(authorityHost: string, tenant: string): Pro
     res = await fetch(url, { headers: { Accept: "application/json" } });
   } catch (e) {
     const cause = (e as { cause?: { message?: string } }).cause?.message;
-    return { state: "unavailable", detail: `${url} did not answer: ${(e as Error).message}${cause ? ` (${cause})` : ""}` };
+    return {
+      state: "unavailable",
+      detail: `${url} did not answer: ${(e as Error).message}${cause ? ` (${cause})` : ""}`,
+      transient: networkFailure(e)?.transient ?? false,
+    };
   }
   const text = await res.text().catch(() => "");
   let body: { issuer?: string; error?: string; error_description?: string; error_codes?: number[] } = {};
@@ -44,5 +54,5 @@ export async function tenantMetadata(authorityHost: string, tenant: string): Pro
   if (res.status === 400 && (body.error_codes ?? []).some((c) => TENANT_NOT_FOUND_CODES.includes(c))) return { state: "notFound", detail };
   if (res.status === 400 && /AADSTS90002\b/.test(description)) return { state: "notFound", detail };
   const retryAfterMs = parseRetryAfter(res.headers.get("retry-after"));
-  return { state: "unavailable", detail, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
+  return { state: "unavailable", detail, transient: RETRYABLE_STATUSES.includes(res.status), ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
 }

@@ -25,7 +25,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { accessTokenFor, allows, audienceProblem, decodeClaims, graphClient, isAppOnly, isGraphError, operationFor, resolveConnection, tenantMetadata, type GraphConnection, type ResolvedConnection } from "../graph";
-import { endSentence, pollUntil, repairError, RETRYABLE_STATUSES, type PollAnswer } from "../core";
+import { endSentence, pollUntil, repairError, type PollAnswer } from "../core";
 import { checkConnection, checkOneOf, diffManaged, failure, isUnknown, progress, upgradeState, withCleanErrors } from "../provider-kit";
 
 const STATE_VERSION = 1;
@@ -108,23 +108,16 @@ function existingFix(tenantId: string): string {
   );
 }
 
-/** The HTTP status a metadata detail starts with (`"503 ..."`), or undefined for a network failure. */
-function metadataStatus(detail: string): number | undefined {
-  const m = /^(\d{3}) /.exec(detail);
-  return m ? Number(m[1]) : undefined;
-}
-
 /**
  * One look: metadata first (anonymous, cheap), then one Graph read with the stack's credential (with the Graph
  * layer's 429/503/504 retries). Answers "not yet" only for what may pass: for a created tenant the provisioning
- * answers, for an existing one a throttled or unavailable metadata read. Throws everything else, with its fix.
+ * answers, for an existing one a throttled or unavailable metadata read or a connection that broke under it. Throws everything else, with its fix.
  */
 async function probe(conn: ResolvedConnection, origin: TenantOrigin): Promise<PollAnswer<string>> {
   const created = origin === "created";
   const metadata = await tenantMetadata(conn.authorityHost, conn.tenantId);
   if (metadata.state === "unavailable") {
-    const status = metadataStatus(metadata.detail);
-    if (status !== undefined && RETRYABLE_STATUSES.includes(status)) {
+    if (metadata.transient) {
       return { done: false, reason: `OpenID metadata: ${metadata.detail}`, ...(metadata.retryAfterMs !== undefined ? { retryAfterMs: metadata.retryAfterMs } : {}) };
     }
     throw new TenantUnusableError(

@@ -202,6 +202,21 @@ describe("answers waiting cannot change: one look, whatever the deadline", () =>
     expect(emu.requests.filter((r) => r.path.includes("openid-configuration") && !String(r.headers["user-agent"]).startsWith("azsdk"))).toHaveLength(1);
     expect(graphStatuses()).toEqual([503, 200]);
   });
+
+  test("GIVEN an existing tenant whose metadata read loses its connection once WHEN readiness is created THEN it reads again and succeeds (a broken connection is not a wrong authority host)", async () => {
+    await start();
+    emu.faults.inject({ service: "login", path: /openid-configuration/, status: "reset", times: 1 });
+    emu.clearLog();
+    await expect(tenantReadinessProvider.create!(inputs(600, "existing"))).resolves.toMatchObject({ id: emu.tenantId });
+    const metadataReads = emu.requests.filter((r) => r.path.includes("openid-configuration") && !String(r.headers["user-agent"]).startsWith("azsdk"));
+    expect(metadataReads.map((r) => r.reset === true)).toEqual([true, false]);
+  });
+
+  test("GIVEN an authority host that refuses connections WHEN readiness of an existing tenant is created THEN it fails at once naming the authority host key", async () => {
+    await start();
+    const e = await failure({ ...inputs(600, "existing"), connection: { ...inputs(600, "existing").connection, authorityHost: "https://127.0.0.1:1" } });
+    expect(e.message).toContain("ciam-tenant:endpoints.authorityHost");
+  });
 });
 
 describe("check, diff, update, delete", () => {

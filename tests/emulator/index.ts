@@ -315,6 +315,14 @@ export async function startEmulator(overrides: Partial<EmulatorOptions> = {}): P
     };
 
     if (service === "login") {
+      // A connection can break on the login host too. Only rules that name the login service reach it (rules that
+      // name no service keep meaning Graph and ARM), and only as "reset": the login service's error answers are
+      // the token service's own (tests/emulator/auth.ts).
+      const rule = faultRules.find((r) => r.times > 0 && r.service === "login" && r.status === "reset" && (!r.path || r.path.test(path)));
+      if (rule) {
+        rule.times--;
+        return reset();
+      }
       const r = tokens.handle(method, segmentsOf(), query, form);
       send(r.status, r.body, r.headers);
       return;

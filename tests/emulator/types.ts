@@ -52,7 +52,7 @@ export interface RecordedRequest {
 
 export interface FaultRule {
   /** Service to match; Graph and ARM when omitted (login requests are never faulted). */
-  service?: "graph" | "arm";
+  service?: "graph" | "arm" | "login";
   /** HTTP method to match (case-insensitive); any when omitted. */
   method?: string;
   /** Tested against {@link RecordedRequest.path} (no version prefix); any when omitted. */
@@ -62,7 +62,7 @@ export interface FaultRule {
    * keep-alive connection is closed by the server or a proxy just as the request goes out (the client sees
    * `fetch failed`, cause `UND_ERR_SOCKET: other side closed`).
    */
-  status: 429 | 503 | 504 | "reset";
+  status: 429 | 503 | 504 | "reset"; // the login service takes "reset" only, and only from rules naming it
   /**
    * `"reset"` only: the request takes effect before the connection is closed (the answer is lost, not the request).
    * @default false (the request never reached the service)
