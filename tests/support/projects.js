@@ -60,15 +60,15 @@ function reachable(file, seen = new Set()) {
   return seen;
 }
 
-/** The project a test file belongs to, and the module that put it there (for messages). */
+/** The project a test file belongs to. */
 function classify(file) {
   const reached = reachable(path.resolve(file));
   const packages = packagesOf(reached);
   for (const [project, markers] of Object.entries(NEEDS)) {
-    const hit = markers.find((m) => (m.startsWith("@") ? packages.has(m) : reached.has(path.join(ROOT, m))));
-    if (hit) return { project, because: hit };
+    const hit = markers.some((m) => (m.startsWith("@") ? packages.has(m) : reached.has(path.join(ROOT, m))));
+    if (hit) return project;
   }
-  return { project: "unit", because: undefined };
+  return "unit";
 }
 
 function testFiles(dir = TESTS, out = []) {
@@ -84,8 +84,8 @@ function testFiles(dir = TESTS, out = []) {
 /** { unit: [...], program: [...], emulator: [...], e2e: [...] } of absolute paths. */
 function projects() {
   const out = { unit: [], program: [], emulator: [], e2e: [] };
-  for (const f of testFiles()) out[classify(f).project].push(f);
+  for (const f of testFiles()) out[classify(f)].push(f);
   return out;
 }
 
-module.exports = { NEEDS, classify, projects, reachable, testFiles, ROOT };
+module.exports = { projects };
