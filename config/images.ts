@@ -6,7 +6,7 @@
  * tenant's public sign-in page, so `/etc/passwd`, `../secrets.css` or a symlink pointing out is refused, unread.
  *
  * Pure functions over bytes, plus one reader ({@link inspectBrandingFile}) that reads a file and applies them. The
- * schema (`config/schema.ts`) calls the reader for every `branding.*.images.*` path so a wrong file fails at
+ * schema (`config/branding.ts`) calls the reader for every `branding.*.images.*` path so a wrong file fails at
  * `pulumi preview`, before any Graph call; the dynamic provider then uploads by path + sha256, so a changed file
  * re-uploads.
  *
@@ -18,7 +18,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-import { BRANDING_ASSET_KINDS, type BrandingAssetKind } from "../dynamic-providers/branding/properties";
+import { BRANDING_ASSET_KINDS, type BrandingAssetKind } from "../dynamic-providers/branding/rules";
 
 /** The branding streams a stack can set, by Graph's own property names (one list, owned by the provider). */
 export { BRANDING_ASSET_KINDS, type BrandingAssetKind };

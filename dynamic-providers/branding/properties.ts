@@ -10,18 +10,8 @@ import { failure, isUnknown, jsonEqual } from "../provider-kit";
 import { Rule, ruleFailures } from "../core";
 import { BRANDING_COMPLEX_RULES, BRANDING_VALUE_RULES, type BrandingValueKey } from "./rules";
 
-/** Stream properties of a branding (reference §4.5). */
-export type BrandingAssetKind = "bannerLogo" | "squareLogo" | "squareLogoDark" | "headerLogo" | "backgroundImage" | "favicon" | "customCSS";
-
-export const BRANDING_ASSET_KINDS: readonly BrandingAssetKind[] = [
-  "bannerLogo",
-  "squareLogo",
-  "squareLogoDark",
-  "headerLogo",
-  "backgroundImage",
-  "favicon",
-  "customCSS",
-];
+/** The stream kinds (images, CSS) live in the rule table, which the config reads too. */
+export { BRANDING_ASSET_KINDS, type BrandingAssetKind } from "./rules";
 
 
 /**

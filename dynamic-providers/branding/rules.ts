@@ -9,6 +9,19 @@
  */
 import { Rule, lengthAllowed, lengthProblem } from "../core";
 
+/** Stream properties of a branding (reference §4.5). */
+export type BrandingAssetKind = "bannerLogo" | "squareLogo" | "squareLogoDark" | "headerLogo" | "backgroundImage" | "favicon" | "customCSS";
+
+export const BRANDING_ASSET_KINDS: readonly BrandingAssetKind[] = [
+  "bannerLogo",
+  "squareLogo",
+  "squareLogoDark",
+  "headerLogo",
+  "backgroundImage",
+  "favicon",
+  "customCSS",
+];
+
 const COLOUR = /^#[0-9A-Fa-f]{6}$/;
 
 const colour: Rule = {
@@ -55,20 +68,21 @@ function text(max: number): Rule {
   };
 }
 
-const flag: Rule = {
-  type: "boolean",
+const flag = {
+  type: "boolean" as const,
   allowed: "true or false (a YAML boolean, not a quoted string)",
   examples: { valid: [true, false], invalid: ["true", 1] },
-};
+} satisfies Rule;
 
 export const LAYOUT_TEMPLATES = ["default", "verticalSplit"] as const;
 
-const layoutTemplateType: Rule = {
-  type: "string",
+const layoutTemplateType = {
+  type: "string" as const,
+  values: LAYOUT_TEMPLATES,
   allowed: LAYOUT_TEMPLATES.join(", "),
   problem: (v: string) => ((LAYOUT_TEMPLATES as readonly string[]).includes(v) ? undefined : "is not a valid layoutTemplateType"),
   examples: { valid: ["default", "verticalSplit"], invalid: ["split", "Default"] },
-};
+} satisfies Rule;
 
 /** Rules of the string keys of a branding, by Graph property name. */
 export const BRANDING_VALUE_RULES = {

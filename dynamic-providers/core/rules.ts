@@ -2,7 +2,7 @@
  * The shared vocabulary of validation: one message shape, one way of counting text, and the rule type that the
  * families' rule tables (branding/rules.ts, user-flows/rules.ts) are written in.
  *
- * A rule is written once and read by two layers: the config schema (config/schema.ts), which checks the stack file
+ * A rule is written once and read by two layers: the config schema (its section in config/), which checks the stack file
  * before anything is registered, and the dynamic provider's `check`, which checks the resource inputs the engine
  * sends (the last line of defence for programs that use the providers directly). Both print the same text:
  * `<path>: <value> <what is wrong>; allowed: <what is allowed>`.
@@ -72,6 +72,8 @@ export interface Rule {
   readonly allowed: string;
   readonly problem?: (value: never, parent: Readonly<Record<string, unknown>>) => string | undefined;
   readonly examples: { readonly valid: readonly unknown[]; readonly invalid: readonly unknown[]; readonly parent?: Readonly<Record<string, unknown>> };
+  /** For a string rule that allows a fixed set: those strings (its `problem` refuses every other); the config types the value as their union. */
+  readonly values?: readonly string[];
 }
 
 const TYPE_NOUN: Readonly<Record<RuleType, string>> = { string: "a string", boolean: "a boolean", list: "a list", object: "an object" };

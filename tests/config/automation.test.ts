@@ -3,7 +3,7 @@
  * issuer/subject, with the exact path and message; defaults; and the federated credential subjects derived from it.
  *
  * Does not prove: that Entra accepts these subjects or that GitHub/Azure DevOps issue tokens with them (the subject
- * formats come from their documentation, see config/schema.ts).
+ * formats come from their documentation, see config/automation.ts).
  */
 import { ConfigValidationError, automationSubjects, parseStackConfig, type StackConfig } from "../../config/schema";
 import * as path from "node:path";
