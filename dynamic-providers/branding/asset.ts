@@ -20,6 +20,7 @@ import { ruleFailures, ProviderError } from "../core";
 import { checkConnection, diffManaged, failure, isUnknown, upgradeState, withCleanErrors } from "../provider-kit";
 import { BRANDING_LOCALE_RULE } from "./rules";
 import { BRANDING_ASSET_KINDS, type BrandingAssetKind } from "./properties";
+import { ReferencedResource } from "../reference";
 
 
 const IMAGE_TYPES = ["image/png", "image/jpeg"];
@@ -204,7 +205,7 @@ export const brandingAssetProvider: pulumi.dynamic.ResourceProvider<BrandingAsse
  * One image (or the custom CSS) of a company branding, uploaded from a file. State keeps the path and the SHA-256,
  * never the bytes; a changed file is uploaded again in place.
  */
-export class BrandingAsset extends pulumi.dynamic.Resource {
+export class BrandingAsset extends ReferencedResource {
   /** SHA-256 (hex) of the uploaded bytes; after a refresh, of the live bytes. */
   declare readonly contentSha256: pulumi.Output<string>;
   declare readonly locale: pulumi.Output<string>;
@@ -213,6 +214,7 @@ export class BrandingAsset extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: BrandingAssetArgs, opts?: pulumi.CustomResourceOptions) {
     super(
+      "graph:BrandingAsset",
       brandingAssetProvider,
       name,
       {
@@ -225,8 +227,6 @@ export class BrandingAsset extends pulumi.dynamic.Resource {
         stateVersion: undefined,
       },
       opts,
-      "graph",
-      "BrandingAsset",
     );
   }
 }

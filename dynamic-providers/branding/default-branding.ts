@@ -27,6 +27,7 @@ import { graphClient, GraphRequestError, type GraphClient, type GraphConnection 
 import { isAnswerLost, isNotFound, ProviderError } from "../core";
 import { PartialCreateError, checkConnection, diffManaged, isUnknown, jsonEqual, upgradeState, withCleanErrors } from "../provider-kit";
 import { type BrandingProperties, type BrandingValues, checkBrandingProperties, definedProperties, managedView, liveValues, brandingPatch, droppedKeys, sameValue } from "./properties";
+import { ReferencedResource } from "../reference";
 
 // ---------------------------------------------------------------------------------------------------------------
 // The default branding resource
@@ -287,7 +288,7 @@ export const defaultBrandingProvider: pulumi.dynamic.ResourceProvider<DefaultBra
  * {@link https://learn.microsoft.com/en-us/graph/api/organizationalbranding-update | separate} `BrandingAsset`s.
  * Destroy restores what the stack changed: an adopted default gets its previous values back, a created one is deleted.
  */
-export class DefaultBranding extends pulumi.dynamic.Resource {
+export class DefaultBranding extends ReferencedResource {
   /** Graph id of the default branding: "0". */
   declare readonly brandingId: pulumi.Output<string>;
   /** Whether the stack created the default (true) or adopted an existing one (false). */
@@ -298,12 +299,11 @@ export class DefaultBranding extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: DefaultBrandingArgs, opts?: pulumi.CustomResourceOptions) {
     super(
+      "graph:DefaultBranding",
       defaultBrandingProvider,
       name,
       { connection: args.connection, properties: args.properties, brandingId: undefined, createdDefault: undefined, previous: undefined, stateVersion: undefined },
       opts,
-      "graph",
-      "DefaultBranding",
     );
   }
 }

@@ -27,6 +27,7 @@ import { graphClient, GraphRequestError, isConflict, type GraphClient, type Grap
 import { endSentence, isAnswerLost, ruleFailures, ProviderError } from "../core";
 import { PartialCreateError, checkConnection, diffManaged, isUnknown, upgradeState, withCleanErrors } from "../provider-kit";
 import { BRANDING_LOCALE_RULE } from "./rules";
+import { ReferencedResource } from "../reference";
 
 export interface BrandingLocalizationInputs {
   readonly connection: GraphConnection;
@@ -203,7 +204,7 @@ export const brandingLocalizationProvider: pulumi.dynamic.ResourceProvider<Brand
  * A localized company branding: sign-in page strings and layout for one locale; unset strings inherit from the
  * default branding. Images of the locale are `BrandingAsset`s that should depend on this resource.
  */
-export class BrandingLocalization extends pulumi.dynamic.Resource {
+export class BrandingLocalization extends ReferencedResource {
   /** The locale (Graph id of the localization). */
   declare readonly locale: pulumi.Output<string>;
   /** Managed properties as last applied or read. */
@@ -213,12 +214,11 @@ export class BrandingLocalization extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: BrandingLocalizationArgs, opts?: pulumi.CustomResourceOptions) {
     super(
+      "graph:BrandingLocalization",
       brandingLocalizationProvider,
       name,
       { connection: args.connection, locale: args.locale, properties: args.properties, localizationId: undefined, adopted: undefined, stateVersion: undefined },
       opts,
-      "graph",
-      "BrandingLocalization",
     );
   }
 }

@@ -168,7 +168,9 @@ export type ProviderErrorCode =
   /** No token could be had (the credential returned none, the CI issued none, an identity the layers cannot use). */
   | "Credential"
   /** A service handed back a URL off its configured origin, which would receive the token. */
-  | "UnsafeUrl";
+  | "UnsafeUrl"
+  /** The providers package in node_modules is missing, cannot be built, or does not know a provider state names. */
+  | "ProvidersPackage";
 
 /**
  * A coded failure of the project's own code (never a bare Error): `code` is stable for callers of the Automation

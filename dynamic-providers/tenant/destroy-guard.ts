@@ -15,6 +15,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { repairError, LIFECYCLES, type TenantLifecycle } from "../core";
 import { checkOneOf, inputsAsState, withCleanErrors } from "../provider-kit";
+import { ReferencedResource } from "../reference";
 
 const STATE_VERSION = 1;
 
@@ -76,11 +77,11 @@ export interface DestroyGuardArgs {
  * Register it last, with `dependsOn` every other resource (components expand to their children), so that the
  * engine deletes it before anything else.
  */
-export class DestroyGuard extends pulumi.dynamic.Resource {
+export class DestroyGuard extends ReferencedResource {
   declare readonly lifecycle: pulumi.Output<TenantLifecycle>;
   declare readonly stateVersion: pulumi.Output<number>;
 
   constructor(name: string, args: DestroyGuardArgs, opts?: pulumi.CustomResourceOptions) {
-    super(destroyGuardProvider, name, { ...args, stateVersion: undefined }, opts, "stack", "DestroyGuard");
+    super("stack:DestroyGuard", destroyGuardProvider, name, { ...args, stateVersion: undefined }, opts);
   }
 }

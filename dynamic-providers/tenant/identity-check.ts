@@ -18,6 +18,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { accessTokenFor, decodeClaims, GraphIdentityError, missingPermissionsProblem, resolveConnection, type GraphConnection, type StackFeatures } from "../graph";
 import { checkConnection, containsUnknown, failure, jsonEqual, upgradeState, withCleanErrors } from "../provider-kit";
 import { sameGuid } from "../core";
+import { ReferencedResource } from "../reference";
 
 const STATE_VERSION = 1;
 const FEATURE_KEYS = ["apps", "customAttributes", "userFlows", "branding"] as const;
@@ -91,11 +92,11 @@ export interface IdentityCheckArgs {
 }
 
 /** Fails preview and update before any write when the run's identity is of another tenant or lacks a needed permission. */
-export class IdentityCheck extends pulumi.dynamic.Resource {
+export class IdentityCheck extends ReferencedResource {
   declare readonly features: pulumi.Output<StackFeatures>;
   declare readonly stateVersion: pulumi.Output<number>;
 
   constructor(name: string, args: IdentityCheckArgs, opts?: pulumi.CustomResourceOptions) {
-    super(identityCheckProvider, name, { ...args, stateVersion: undefined }, opts, "graph", "IdentityCheck");
+    super("graph:IdentityCheck", identityCheckProvider, name, { ...args, stateVersion: undefined }, opts);
   }
 }

@@ -22,6 +22,7 @@ import { armClient, resolveArmConnection, type ArmConnection } from "../arm";
 import { tenantMetadata } from "../graph";
 import { isGuid, LIFECYCLES, pollUntil, repairError, type PollAnswer, type TenantLifecycle } from "../core";
 import { checkOneOf, containsUnknown, failure, inputsAsState, isUnknown, jsonEqual, progress, withCleanErrors } from "../provider-kit";
+import { ReferencedResource } from "../reference";
 
 const STATE_VERSION = 1;
 
@@ -225,17 +226,16 @@ export interface TenantPreflightArgs {
 }
 
 /** Preflight before the tenant is created; proof of deletion after it is destroyed. See the file header. */
-export class TenantPreflight extends pulumi.dynamic.Resource {
+export class TenantPreflight extends ReferencedResource {
   declare readonly stateVersion: pulumi.Output<number>;
 
   constructor(name: string, args: TenantPreflightArgs, opts?: pulumi.CustomResourceOptions) {
     super(
+      "arm:TenantPreflight",
       tenantPreflightProvider,
       name,
       { ...args, deletionDeadlineSeconds: args.deletionDeadlineSeconds ?? DEFAULT_DELETION_DEADLINE_SECONDS, stateVersion: undefined },
       opts,
-      "arm",
-      "TenantPreflight",
     );
   }
 }

@@ -27,6 +27,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { accessTokenFor, allows, audienceProblem, decodeClaims, graphClient, isAppOnly, isGraphError, operationFor, resolveConnection, tenantMetadata, type GraphConnection, type ResolvedConnection } from "../graph";
 import { endSentence, pollUntil, repairError, type PollAnswer } from "../core";
 import { checkConnection, checkOneOf, diffManaged, failure, isUnknown, progress, upgradeState, withCleanErrors } from "../provider-kit";
+import { ReferencedResource } from "../reference";
 
 const STATE_VERSION = 1;
 
@@ -246,13 +247,14 @@ export interface TenantReadinessArgs {
 }
 
 /** Checks, once, that the tenant answers (waiting for a created one); everything written into it depends on it. */
-export class TenantReadiness extends pulumi.dynamic.Resource {
+export class TenantReadiness extends ReferencedResource {
   /** The tenant's issuer from its OpenID metadata. */
   declare readonly issuer: pulumi.Output<string>;
   declare readonly stateVersion: pulumi.Output<number>;
 
   constructor(name: string, args: TenantReadinessArgs, opts?: pulumi.CustomResourceOptions) {
     super(
+      "graph:TenantReadiness",
       tenantReadinessProvider,
       name,
       {
@@ -263,8 +265,6 @@ export class TenantReadiness extends pulumi.dynamic.Resource {
         stateVersion: undefined,
       },
       opts,
-      "graph",
-      "TenantReadiness",
     );
   }
 }

@@ -24,6 +24,7 @@ import type * as MicrosoftGraphBeta from "@microsoft/microsoft-graph-types-beta"
 import { callerIdentity, graphClient, isGraphError, type GraphClient, type GraphConnection } from "../graph";
 import { endSentence, selectIdentity, LIFECYCLES, type TenantLifecycle } from "../core";
 import { checkConnection, checkOneOf, diffManaged, inputsAsState, odataString, progress, withCleanErrors } from "../provider-kit";
+import { ReferencedResource } from "../reference";
 
 const STATE_VERSION = 1;
 
@@ -227,11 +228,11 @@ export interface TenantTeardownArgs {
 }
 
 /** Empties a disposable tenant before ARM deletes it; see the file header. */
-export class TenantTeardown extends pulumi.dynamic.Resource {
+export class TenantTeardown extends ReferencedResource {
   declare readonly lifecycle: pulumi.Output<TenantLifecycle>;
   declare readonly stateVersion: pulumi.Output<number>;
 
   constructor(name: string, args: TenantTeardownArgs, opts?: pulumi.CustomResourceOptions) {
-    super(tenantTeardownProvider, name, { ...args, stateVersion: undefined }, opts, "graph", "TenantTeardown");
+    super("graph:TenantTeardown", tenantTeardownProvider, name, { ...args, stateVersion: undefined }, opts);
   }
 }

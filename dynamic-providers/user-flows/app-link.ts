@@ -19,6 +19,7 @@ import type * as MicrosoftGraphBeta from "@microsoft/microsoft-graph-types-beta"
 import { graphClient, isGraphError, type GraphClient, type GraphConnection } from "../graph";
 import { isAnswerLost, isNotFound, isGuid, sameGuid, ProviderError } from "../core";
 import { checkConnection, diffManaged, failure, isUnknown, odataString, upgradeState, withCleanErrors } from "../provider-kit";
+import { ReferencedResource } from "../reference";
 
 const STATE_VERSION = 1;
 const FLOWS = "/identity/authenticationEventsFlows";
@@ -176,13 +177,13 @@ export interface UserFlowAppLinkArgs {
 }
 
 /** Makes a user flow the sign-up/sign-in experience of an application. */
-export class UserFlowAppLink extends pulumi.dynamic.Resource {
+export class UserFlowAppLink extends ReferencedResource {
   // `declare`, not `!`: with ES2022 class fields an emitted field would reset the output set by super().
   declare readonly userFlowId: pulumi.Output<string>;
   declare readonly appId: pulumi.Output<string>;
   declare readonly stateVersion: pulumi.Output<number>;
 
   constructor(name: string, args: UserFlowAppLinkArgs, opts?: pulumi.CustomResourceOptions) {
-    super(userFlowAppLinkProvider, name, { ...args, stateVersion: undefined }, opts, "graph", "UserFlowAppLink");
+    super("graph:UserFlowAppLink", userFlowAppLinkProvider, name, { ...args, stateVersion: undefined }, opts);
   }
 }

@@ -18,6 +18,7 @@ import { graphClient, type GraphConnection } from "../graph";
 import { isAnswerLost, ruleFailures, ProviderError } from "../core";
 import { PartialCreateError, checkConnection, diffManaged, isUnknown, odataString, upgradeState, withCleanErrors } from "../provider-kit";
 import { CUSTOM_ATTRIBUTE_DATA_TYPES, CUSTOM_ATTRIBUTE_RULES } from "./rules";
+import { ReferencedResource } from "../reference";
 
 const STATE_VERSION = 1;
 const ATTRIBUTES = "/identity/userFlowAttributes";
@@ -210,7 +211,7 @@ export interface UserFlowAttributeArgs {
 }
 
 /** A custom attribute that user flows can collect at sign-up. */
-export class UserFlowAttribute extends pulumi.dynamic.Resource {
+export class UserFlowAttribute extends ReferencedResource {
   // `declare`, not `!`: with ES2022 class fields an emitted field would reset the output set by super().
   /** Graph id, `extension_<b2c-extensions-app id>_<Name>`: what a user flow's attributes refer to. */
   declare readonly attributeId: pulumi.Output<string>;
@@ -219,6 +220,6 @@ export class UserFlowAttribute extends pulumi.dynamic.Resource {
   declare readonly stateVersion: pulumi.Output<number>;
 
   constructor(name: string, args: UserFlowAttributeArgs, opts?: pulumi.CustomResourceOptions) {
-    super(userFlowAttributeProvider, name, { ...args, attributeId: undefined, stateVersion: undefined }, opts, "graph", "UserFlowAttribute");
+    super("graph:UserFlowAttribute", userFlowAttributeProvider, name, { ...args, attributeId: undefined, stateVersion: undefined }, opts);
   }
 }

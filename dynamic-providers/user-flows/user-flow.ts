@@ -33,6 +33,7 @@ import {
   type ManagedDiffSpec,
 } from "../provider-kit";
 import { FLOW_ATTRIBUTE_RULES, USER_FLOW_RULES } from "./rules";
+import { ReferencedResource } from "../reference";
 
 const STATE_VERSION = 1;
 const FLOWS = "/identity/authenticationEventsFlows";
@@ -506,7 +507,7 @@ export interface UserFlowArgs {
 }
 
 /** A self-service sign-up and sign-in user flow. */
-export class UserFlow extends pulumi.dynamic.Resource {
+export class UserFlow extends ReferencedResource {
   // `declare`, not `!`: with ES2022 class fields an emitted field would reset the output set by super().
   /** Graph id of the flow (GUID). */
   declare readonly flowId: pulumi.Output<string>;
@@ -514,6 +515,6 @@ export class UserFlow extends pulumi.dynamic.Resource {
   declare readonly stateVersion: pulumi.Output<number>;
 
   constructor(name: string, args: UserFlowArgs, opts?: pulumi.CustomResourceOptions) {
-    super(userFlowProvider, name, { ...args, flowId: undefined, stateVersion: undefined }, opts, "graph", "UserFlow");
+    super("graph:UserFlow", userFlowProvider, name, { ...args, flowId: undefined, stateVersion: undefined }, opts);
   }
 }

@@ -43,12 +43,21 @@ const NOT_PROGRAM = new Set(["node_modules", "tests", "docs", "bench", "scripts"
 export function copyProgram(dir: string): string {
   const project = path.join(dir, "project");
   fs.mkdirSync(project, { recursive: true });
-  for (const entry of fs.readdirSync(REPO_ROOT)) {
-    if (NOT_PROGRAM.has(entry) || entry.startsWith(".") || /^Pulumi\..+\.ya?ml$/.test(entry) || entry.endsWith(".tmp.ts")) continue;
-    fs.cpSync(path.join(REPO_ROOT, entry), path.join(project, entry), { recursive: true });
-  }
+  copyProgramFiles(REPO_ROOT, project);
   fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(project, "node_modules"), "dir");
   return project;
+}
+
+/** Whether a top-level entry of a checkout belongs to the Pulumi program (stack config files excluded). */
+export function isProgramEntry(entry: string): boolean {
+  return !(NOT_PROGRAM.has(entry) || entry.startsWith(".") || /^Pulumi\..+\.ya?ml$/.test(entry) || entry.endsWith(".tmp.ts"));
+}
+
+/** Copies the program's files of the checkout at `from` into `project` (replacing what is there). */
+export function copyProgramFiles(from: string, project: string): void {
+  for (const entry of fs.readdirSync(from)) {
+    if (isProgramEntry(entry)) fs.cpSync(path.join(from, entry), path.join(project, entry), { recursive: true });
+  }
 }
 
 export interface RunResult {
