@@ -21,7 +21,7 @@ import { startEmulator } from "../emulator";
 jest.setTimeout(8 * 60_000);
 
 /** The last commit whose resources store their provider's whole code (before the providers package). */
-const PREVIOUS = "ae525e455b011a94953dc875fef0abb4333ff5a3";
+const PREVIOUS = "2f36391d7daf7a7d5ce313610998243d09c7d194";
 
 /** A reference is a few KB (the goal: at most 4 KB per resource); a serialized copy was 20-150 KB. */
 const REFERENCE_MAX_BYTES = 4096;
