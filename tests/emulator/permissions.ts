@@ -24,6 +24,7 @@ const DOCUMENTED: readonly DocumentedPermission[] = [
   { methods: R, path: /^\/identity\/userflowattributes(\/|$)/i, accepted: ["IdentityUserFlow.Read.All", "IdentityUserFlow.ReadWrite.All"] },
   { methods: W, path: /^\/identity\/userflowattributes(\/|$)/i, accepted: ["IdentityUserFlow.ReadWrite.All"] },
   { methods: R, path: /^\/identity\/identityproviders(\/|$)/i, accepted: ["IdentityProvider.Read.All", "IdentityProvider.ReadWrite.All"] },
+  { methods: W, path: /^\/identity\/identityproviders(\/|$)/i, accepted: ["IdentityProvider.ReadWrite.All"] },
   { methods: R, path: /^\/organization\/[^/]+\/branding(\/|$)/i, accepted: ["OrganizationalBranding.Read.All", "OrganizationalBranding.ReadWrite.All", "Organization.Read.All", "Organization.ReadWrite.All"] },
   { methods: W, path: /^\/organization\/[^/]+\/branding(\/|$)/i, accepted: ["OrganizationalBranding.ReadWrite.All", "Organization.ReadWrite.All"] },
   { methods: R, path: /^\/organization(\/[^/]+)?$/i, accepted: ["Organization.Read.All", "Organization.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"] },

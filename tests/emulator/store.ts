@@ -288,6 +288,14 @@ export class EmulatorStore {
 
   // ---------------------------------------------------------------- lookups used by handlers
 
+  /** The write-only values last written to each identity provider (GET shows them masked), by provider id. */
+  readonly identityProviderSecrets = new Map<string, Record<string, string>>();
+
+  /** What a test asserts about a write-only value: the secret Graph holds for a provider's property (e.g. `clientSecret`). */
+  identityProviderSecret(id: string, property: string): string | undefined {
+    return this.identityProviderSecrets.get(String(this.findIdentityProvider(id)?.id ?? id))?.[property];
+  }
+
   findIdentityProvider(id: string): JsonObject | undefined {
     return this.identityProviders.find((p) => eqi(String(p.id), id));
   }

@@ -146,6 +146,16 @@ export interface EmulatorOptions {
   linkConflict: "400" | "409";
   /** `$ref` naming an IdP/attribute that does not exist (reference §3.6 [unknown]). @default "404" */
   unknownReference: "400" | "404";
+  /**
+   * Creating an identity provider while the tenant has no (replicated) service principal of the "Azure Active
+   * Directory Authentication Extensions" app `99045fe1-…` (external-id-features §1.8 [observed]: error code
+   * AADB2C90063 "There is a problem with the service."; status [unknown]). `ignored`: creates succeed. @default "500"
+   */
+  missingAuthExtensionsSp: "500" | "400" | "ignored";
+  /** A second Google, Facebook or Apple provider, or an OIDC provider with an issuer already used (§1.3 [inferred]): status. @default 409 */
+  duplicateIdentityProvider: 409 | 400;
+  /** DELETE of an identity provider a user flow still offers (§1.5 [unknown]). "cascade": it leaves every flow too. @default "refused" (400) */
+  deleteIdentityProviderInUse: "refused" | "cascade";
 
   /** GET branding with no or `*` Accept-Language (reference §4.2 [unknown]). @default "400" */
   unspecifiedAcceptLanguage: "default" | "400";

@@ -61,6 +61,11 @@ export function handleApplications(ctx: GraphRequestContext, rest: Segment[]): G
   });
 }
 
+/** Microsoft-owned multi-tenant apps whose service principal a tenant may create by appId, by appId. */
+const MICROSOFT_APPS: Readonly<Record<string, string>> = {
+  "99045fe1-7639-4a75-9d4a-577b6ca3810f": "Azure Active Directory Authentication Extensions",
+};
+
 export function handleServicePrincipals(ctx: GraphRequestContext, rest: Segment[]): GraphResponse {
   const store = ctx.store;
   if (rest.length === 0) {
@@ -70,8 +75,10 @@ export function handleServicePrincipals(ctx: GraphRequestContext, rest: Segment[
     const appId = requireString(body.appId, "appId", false);
     if (!appId) throw badRequest("Property 'appId' is required.");
     const app = store.findApplication({ appId });
-    // SP right after its app: 400 NoBackingApplicationObject (reference §6, Microsoft Q&A 5883620).
-    if (!app || store.lagging(app, ctx.lagScope)) {
+    // SP right after its app: 400 NoBackingApplicationObject (reference §6, Microsoft Q&A 5883620). A Microsoft
+    // multi-tenant app (the Authentication Extensions app, external-id-features §1.8) has its application object in
+    // Microsoft's tenant: its service principal is created from the appId alone.
+    if (!MICROSOFT_APPS[appId.toLowerCase()] && (!app || store.lagging(app, ctx.lagScope))) {
       throw badRequest(`The appId '${appId}' of the service principal does not reference a valid application object.`, [
         { code: "NoBackingApplicationObject", message: `The appId '${appId}' of the service principal does not reference a valid application object.`, target: "appId" },
       ]);
@@ -81,7 +88,7 @@ export function handleServicePrincipals(ctx: GraphRequestContext, rest: Segment[
     }
     const extra: JsonObject = {};
     for (const [k, v] of Object.entries(body)) if (k !== "appId" && k !== "@odata.type") extra[k] = v;
-    const rec = store.insertServicePrincipal(appId, extra);
+    const rec = store.insertServicePrincipal(appId, MICROSOFT_APPS[appId.toLowerCase()] ? { appDisplayName: MICROSOFT_APPS[appId.toLowerCase()]!, displayName: MICROSOFT_APPS[appId.toLowerCase()]!, ...extra } : extra);
     return entity(ctx, "servicePrincipals/$entity", clone(rec.data), 201);
   }
   if (rest.length > 1) throw segmentNotFound(rest[1].raw);
