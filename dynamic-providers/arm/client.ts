@@ -11,7 +11,7 @@
  *   what each answer's `Retry-After` asks (ARM sends 60 s on a tenant create), until a deadline.
  *   @see https://learn.microsoft.com/en-us/azure/azure-resource-manager/management/async-operations
  *
- * Plain `fetch`, required SDK objects inside functions only: this file is serialized by value into providers.
+ * Plain `fetch`, required SDK objects inside functions only: this file stays serializable by value, as the providers.
  */
 import { credentialFor, isNotFound, ServiceUnreachableError, delay, isRepeatable, networkFailure, nextWait, parseErrorEnvelope, parseRetryAfter, RETRYABLE_STATUSES, stripQuery, ProviderError } from "../core";
 import { armScope, resolveArmConnection, type ArmConnection, type ResolvedArmConnection } from "./connection";

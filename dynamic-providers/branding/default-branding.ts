@@ -18,8 +18,9 @@
  * every BrandingAsset of locale "0" depends on it too (Graph has no default to upload into before it exists).
  *
  * The branding properties (validation, managed views, minimal PATCH bodies) are the family's vocabulary, in
- * branding/properties.ts. Everything the provider object reaches is a plain function: the provider is
- * serialized by value into the program's state (pulumi-notes §2).
+ * branding/properties.ts. Everything the provider object reaches is a plain function: the provider runs
+ * from the providers package (../reference.ts) and stays serializable by value, the form older states hold
+ * (pulumi-notes §2).
  */
 import * as pulumi from "@pulumi/pulumi";
 import type * as MicrosoftGraphBeta from "@microsoft/microsoft-graph-types-beta";
@@ -134,8 +135,8 @@ async function createDefault(client: GraphClient, body: Record<string, unknown>)
 }
 
 /**
- * Keys of a localization that are not branding content. An array, not a Set: the provider is serialized by value
- * and a module-level Set does not survive (its methods fail on the copy).
+ * Keys of a localization that are not branding content. An array, not a Set: the provider stays serializable by
+ * value, and a module-level Set does not survive that (its methods fail on the copy).
  */
 const NOT_CONTENT = ["id", "cdnList"];
 

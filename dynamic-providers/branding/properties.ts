@@ -3,7 +3,7 @@
  * branding holds (text, colours, layout, in Graph's own names), their validation through the family's rule table,
  * the managed view of a live branding and the minimal PATCH body; and the stream kinds (images, CSS).
  *
- * Pure functions and constants only: this module is serialized by value into every branding provider.
+ * Pure functions and constants only: this module stays serializable by value, as every branding provider.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { failure, isUnknown, jsonEqual } from "../provider-kit";

@@ -7,8 +7,8 @@
  * sends (the last line of defence for programs that use the providers directly). Both print the same text:
  * `<path>: <value> <what is wrong>; allowed: <what is allowed>`.
  *
- * Pure functions and constants only: providers are serialized by value, so nothing here holds an SDK object or
- * reads anything at load time.
+ * Pure functions and constants only: providers stay serializable by value, so nothing here holds an SDK object
+ * or reads anything at load time.
  */
 import type * as pulumi from "@pulumi/pulumi";
 

@@ -1,8 +1,8 @@
 /**
  * What the Graph layer and the ARM layer share about talking to a Microsoft REST service: reading `Retry-After`,
  * jittered back-off, the one retry-or-give-up decision against a deadline, and the `{error: {code, message}}`
- * envelope both services answer with. Pure functions only: this module is serialized by value into every dynamic
- * provider, so it holds no SDK object and reads nothing at load time.
+ * envelope both services answer with. Pure functions only: this module stays serializable by value (the form of the
+ * providers in older states), so it holds no SDK object and reads nothing at load time.
  */
 
 /** Statuses worth another attempt on Graph and ARM alike: throttled, unavailable, gateway timeout. */

@@ -15,8 +15,8 @@
  * - At most `maxConcurrentRequests` calls per tenant are in flight in one provider process, and a 429 with
  *   `Retry-After` pauses every call to that tenant, so a large config stays under Graph's throttling budget.
  *
- * Nothing here is created at module load: this file is serialized by value into dynamic providers, so SDK
- * objects are required and built inside the functions, and shared state lives on `globalThis` of the process.
+ * Nothing here is created at module load: this file stays serializable by value (the providers' form in older
+ * states), so SDK objects are required and built inside the functions, and shared state lives on `globalThis` of the process.
  */
 import type { Client } from "@microsoft/microsoft-graph-client";
 import { credentialFor, isNotFound, ServiceUnreachableError, IdentityConfigurationError, selectIdentity, delay, isRepeatable, networkFailure, nextWait, parseErrorEnvelope, parseRetryAfter, RETRYABLE_STATUSES, stripQuery, ProviderError } from "../core";

@@ -5,7 +5,7 @@
  *
  * Each operation lists the least privileged application permission of its Graph reference page first, then the
  * higher privileged ones the same page accepts. An operation belongs to one stack feature, so a stack is granted
- * only what its config uses. Pure data and functions, no imports: serialized by value into dynamic providers.
+ * only what its config uses. Pure data and functions, no imports: serializable by value, as the providers stay.
  *
  * @see https://learn.microsoft.com/en-us/graph/permissions-reference
  */

@@ -10,7 +10,7 @@
  * - The link is keyed on `appId`; nothing about it can change in place, so every change replaces it, deleting first
  *   (the app may be linked to one flow only).
  *
- * Everything the provider object reaches is serialized into state by value (pulumi-notes §2): plain functions only,
+ * The provider runs from the providers package (../reference.ts) and stays serializable by value, the form older states hold (pulumi-notes §2): plain functions only,
  * SDK modules are required inside the Graph layer at call time, and `@pulumi/pulumi` is used by the resource class
  * alone, never inside a provider method.
  */

@@ -8,7 +8,7 @@
  * - `dataType` is immutable (`string | boolean | int64` at create); only `description` can be PATCHed.
  * - `$filter` supports `eq` on `userFlowAttributeType`; built-in attributes cannot be created, changed or deleted.
  *
- * Everything the provider object reaches is serialized into state by value (pulumi-notes §2): plain functions only,
+ * The provider runs from the providers package (../reference.ts) and stays serializable by value, the form older states hold (pulumi-notes §2): plain functions only,
  * SDK modules are required inside the Graph layer at call time, and `@pulumi/pulumi` is used by the resource class
  * alone, never inside a provider method.
  */

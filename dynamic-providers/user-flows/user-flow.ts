@@ -12,7 +12,7 @@
  * - The 201 answer omits the navigation collections; its id is trusted (§3.1, §6).
  * - DELETE also unlinks every application from the flow (§3.4).
  *
- * Everything the provider object reaches is serialized into state by value (pulumi-notes §2): plain functions only,
+ * The provider runs from the providers package (../reference.ts) and stays serializable by value, the form older states hold (pulumi-notes §2): plain functions only,
  * SDK modules are required inside the Graph layer at call time, and `@pulumi/pulumi` is used by the resource class
  * alone, never inside a provider method.
  */
