@@ -23,6 +23,7 @@ const PROVIDERS: Readonly<Record<string, () => pulumi.dynamic.ResourceProvider>>
   "graph:DefaultBranding": () => require("./branding/default-branding").defaultBrandingProvider,
   "graph:BrandingLocalization": () => require("./branding/localization").brandingLocalizationProvider,
   "graph:BrandingAsset": () => require("./branding/asset").brandingAssetProvider,
+  "graph:IdentityProvider": () => require("./identity-providers/identity-provider").identityProviderProvider,
 };
 
 /** The keys state may name. */

@@ -87,7 +87,7 @@ describe("the reference a resource stores", () => {
   });
 
   test("GIVEN every key state may name WHEN resolved THEN each gives a provider object with create", () => {
-    expect(PROVIDER_KEYS.length).toBe(11);
+    expect(PROVIDER_KEYS.length).toBe(12);
     for (const key of PROVIDER_KEYS) expect([key, typeof providerFor(key).create]).toEqual([key, "function"]);
     expect(() => providerFor("graph:Nothing")).toThrow(/no provider "graph:Nothing".*written by another version/);
   });
