@@ -1,69 +1,120 @@
 /**
- * Properties of the config path formatter (`formatConfigPath`), which names the key of every config problem: any
- * path renders to text that reads back to the same segments, plain names stay plain (`userFlows[0].apps[1]`), and
- * the empty path is named.
+ * Properties of `formatConfigPath`, the path every config error names: it is never empty, it reads back to the same
+ * segments (a small reader below stands for the person who looks the key up in the stack file), indexes render as
+ * `[n]`, plain names as `.name`, and every other key as a JSON string in brackets.
+ *
+ * Numbers are generated as array indexes (non-negative integers): those are the numbers config paths hold.
  */
 import fc from "fast-check";
 import { formatConfigPath } from "../../config/schema";
 
-const RUNS = { numRuns: 500 };
+const RUNS = { numRuns: 200 };
 
-/** Reads a rendered path back into its segments: `.name`, `[n]` and `["json"]`. */
-function parsePath(text: string): (string | number)[] {
+const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+/** Reads a rendered path back into its segments; throws where it is not one `formatConfigPath` can render. */
+function readConfigPath(text: string): (string | number)[] {
+  if (text === "(config)") return [];
   const out: (string | number)[] = [];
   let i = 0;
-  const plain = /^[A-Za-z_][A-Za-z0-9_-]*/;
+  const name = (from: number) => {
+    const m = /^[A-Za-z_][A-Za-z0-9_-]*/.exec(text.slice(from));
+    if (!m) throw new Error(`no name at ${from} in ${text}`);
+    return m[0];
+  };
+  if (text[0] !== "[") {
+    const n = name(0);
+    out.push(n);
+    i = n.length;
+  }
   while (i < text.length) {
-    const rest = text.slice(i);
-    if (rest.startsWith("[")) {
-      const number = /^\[(\d+)\]/.exec(rest);
-      if (number) {
-        out.push(Number(number[1]));
-        i += number[0].length;
-        continue;
-      }
-      // A JSON string: scan to the quote that closes it, then the bracket.
-      let j = 2;
-      while (rest[j] !== '"') j += rest[j] === "\\" ? 2 : 1;
-      out.push(JSON.parse(rest.slice(1, j + 1)) as string);
-      expect(rest[j + 1]).toBe("]");
-      i += j + 2;
-      continue;
+    if (text[i] === "." && out.length > 0) {
+      const n = name(i + 1);
+      out.push(n);
+      i += 1 + n.length;
+    } else if (text.startsWith('["', i)) {
+      let j = i + 2;
+      while (j < text.length && text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
+      if (text[j + 1] !== "]") throw new Error(`unterminated key at ${i} in ${text}`);
+      out.push(JSON.parse(text.slice(i + 1, j + 1)) as string);
+      i = j + 2;
+    } else {
+      const m = /^\[(0|[1-9][0-9]*)\]/.exec(text.slice(i));
+      if (!m) throw new Error(`unexpected ${JSON.stringify(text.slice(i))} in ${text}`);
+      out.push(Number(m[1]));
+      i += m[0].length;
     }
-    const name = plain.exec(rest.startsWith(".") ? rest.slice(1) : rest);
-    if (!name) throw new Error(`unreadable path ${JSON.stringify(text)} at ${i}`);
-    out.push(name[0]);
-    i += name[0].length + (rest.startsWith(".") ? 1 : 0);
   }
   return out;
 }
 
-const segment = fc.oneof(fc.nat({ max: 10_000 }), fc.string({ unit: "grapheme", maxLength: 12 }), fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_-]{0,10}$/));
+const plainName = fc.stringMatching(PLAIN_NAME);
+const index = fc.nat();
+/** Any key a YAML mapping can hold, lone surrogates included. */
+const anyKey = fc.oneof(fc.string(), fc.string({ unit: "binary" }), fc.constantFrom("", "0", "a b", "fr-FR", '"', "\\", "]", '"]', ".", "(config)"));
 
-describe("formatConfigPath, over generated paths", () => {
-  test("GIVEN any path of names, odd keys and indexes WHEN rendered THEN it reads back to the same segments", () => {
-    fc.assert(
-      fc.property(fc.array(segment, { minLength: 1, maxLength: 6 }), (segments) => {
-        expect(parsePath(formatConfigPath(segments))).toEqual(segments);
-      }),
-      RUNS,
-    );
-  });
-
-  test("GIVEN a path of plain names and indexes WHEN rendered THEN names are joined by dots and indexes bracketed, with no quoting", () => {
-    const plain = fc.oneof(fc.nat({ max: 99 }), fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_-]{0,10}$/));
-    fc.assert(
-      fc.property(fc.array(plain, { minLength: 1, maxLength: 6 }), (segments) => {
-        const text = formatConfigPath(segments);
-        expect(text).not.toContain('"');
-        const expected = segments.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join("");
-        expect(text).toBe(expected);
-      }),
-      RUNS,
-    );
-  });
-
-  test("GIVEN the empty path WHEN rendered THEN it names the config itself", () => {
+describe("formatConfigPath properties", () => {
+  test("GIVEN the empty path WHEN formatting THEN it renders (config)", () => {
     expect(formatConfigPath([])).toBe("(config)");
+  });
+
+  test("GIVEN any path of names, keys and indexes WHEN formatting THEN the output is never empty", () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(plainName, index, anyKey), { maxLength: 8 }), (path) => {
+        expect(formatConfigPath(path).length).toBeGreaterThan(0);
+      }),
+      RUNS,
+    );
+  });
+
+  test("GIVEN a path of plain names and indexes WHEN formatting and reading it back THEN the same segments return", () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(plainName, index), { maxLength: 8 }), (path) => {
+        expect(readConfigPath(formatConfigPath(path))).toEqual(path);
+      }),
+      RUNS,
+    );
+  });
+
+  test("GIVEN a path with arbitrary string keys WHEN formatting and reading it back THEN the same segments return", () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(plainName, index, anyKey), { maxLength: 8 }), (path) => {
+        expect(readConfigPath(formatConfigPath(path))).toEqual(path);
+      }),
+      RUNS,
+    );
+  });
+
+  test("GIVEN an index after any path WHEN formatting THEN it renders as [n] appended to the path", () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(plainName, index, anyKey), { maxLength: 6 }), index, (path, n) => {
+        const base = path.length ? formatConfigPath(path) : "";
+        expect(formatConfigPath([...path, n])).toBe(`${base}[${n}]`);
+      }),
+      RUNS,
+    );
+  });
+
+  test("GIVEN a plain name after any path WHEN formatting THEN it renders bare first and as .name after", () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(plainName, index, anyKey), { maxLength: 6 }), plainName, (path, name) => {
+        const rendered = formatConfigPath([...path, name]);
+        expect(rendered).toBe(path.length ? `${formatConfigPath(path)}.${name}` : name);
+      }),
+      RUNS,
+    );
+  });
+
+  test('GIVEN a key that is not a plain name WHEN formatting THEN it renders as ["..."] and JSON.parse reads the key back', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(plainName, index), { maxLength: 4 }), anyKey.filter((k) => !PLAIN_NAME.test(k)), (path, key) => {
+        const base = path.length ? formatConfigPath(path) : "";
+        const rendered = formatConfigPath([...path, key]);
+        expect(rendered.startsWith(`${base}[`)).toBe(true);
+        expect(rendered.endsWith("]")).toBe(true);
+        expect(JSON.parse(rendered.slice(base.length + 1, -1))).toBe(key);
+      }),
+      RUNS,
+    );
   });
 });
