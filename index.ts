@@ -5,7 +5,7 @@
  * composes the tenant, its apps and its sign-in experience. Nothing else happens here: see docs/design.md.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigValidationError, loadStackConfig } from "./config/schema";
+import { ConfigValidationError, identityProviderRedirectUris, loadIdentityProviderSecrets, loadStackConfig } from "./config/schema";
 import { CiamTenant } from "./components/tenant";
 import { MsalBrowserConfig, SpaApplication } from "./components/spa-application";
 import { SignInApp, SignInExperience } from "./components/sign-in-experience";
@@ -14,6 +14,7 @@ import { AutomationIdentity, AutomationOutput, stackFeatures } from "./component
 import { DestroyGuard } from "./dynamic-providers/tenant/destroy-guard";
 
 const config = loadConfigOrStop();
+const identityProviderSecrets = stopOnConfigProblem(() => loadIdentityProviderSecrets(config));
 
 /**
  * The validated stack config. A config mistake is a user's, not the program's: it stops the run as a
@@ -21,8 +22,12 @@ const config = loadConfigOrStop();
  * inspected `problems` array after it.
  */
 function loadConfigOrStop(): ReturnType<typeof loadStackConfig> {
+  return stopOnConfigProblem(loadStackConfig);
+}
+
+function stopOnConfigProblem<T>(read: () => T): T {
   try {
-    return loadStackConfig();
+    return read();
   } catch (e) {
     if (e instanceof ConfigValidationError || (e instanceof Error && e.name === "ConfigValidationError")) throw new pulumi.RunError(e.message);
     throw e;
@@ -59,6 +64,8 @@ const signIn = new SignInExperience(componentNames.signInExperience, {
   connection: tenant.graphConnection,
   ready: tenant.ready,
   customAttributes: config.customAttributes,
+  identityProviders: config.identityProviders,
+  identityProviderSecrets,
   userFlows: config.userFlows,
   apps: Object.fromEntries(
     Object.entries(spaApps).map(([key, app]): [string, SignInApp] => [
@@ -102,6 +109,18 @@ export const apps: pulumi.Output<Record<string, AppOutput>> = pulumi
   );
 /** Graph ids of the user flows, by config key. */
 export const userFlowIds = signIn.userFlowIds;
+/**
+ * Per configured identity provider: its Graph id and the redirect URIs to register at the provider's console
+ * (README, "Sign in with Google, Facebook, Apple or OpenID Connect").
+ */
+export const identityProviders = config.identityProviders.length === 0 ? undefined : pulumi.all([tenant.tenantId, ...Object.values(signIn.identityProviders).map((p) => p.providerId)]).apply(([tid, ...ids]) =>
+  Object.fromEntries(
+    config.identityProviders.map((p, i) => [
+      p.key,
+      { type: p.type, providerId: ids[i]!, redirectUris: identityProviderRedirectUris(p.type, { subdomain: config.tenant.subdomain, tenantId: tid }) },
+    ]),
+  ),
+);
 /**
  * The automation identity for pipelines (when `automation` is configured): client id, tenant id, granted Graph
  * permissions, trusted OIDC subjects and the variables to set in GitHub / Azure DevOps.

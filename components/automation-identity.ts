@@ -31,8 +31,9 @@ import { MICROSOFT_GRAPH_APP_ID, type GraphServicePrincipal } from "./tenant";
 export const TOKEN_EXCHANGE_AUDIENCE = "api://AzureADTokenExchange";
 
 /** Which Graph-calling parts a config uses: decides the permissions the automation identity gets. Pure. */
-export function stackFeatures(config: Pick<StackConfig, "apps" | "customAttributes" | "userFlows" | "branding">): StackFeatures {
+export function stackFeatures(config: Pick<StackConfig, "apps" | "customAttributes" | "userFlows" | "branding"> & Partial<Pick<StackConfig, "identityProviders">>): StackFeatures {
   return {
+    ...((config.identityProviders ?? []).length > 0 ? { identityProviders: true } : {}),
     apps: config.apps.some((a) => a.kind === "spa"),
     customAttributes: config.customAttributes.length > 0,
     userFlows: config.userFlows.length > 0,

@@ -82,6 +82,8 @@ export function signInChildNames(name: string) {
     customAttribute: (attributeName: string): string => `${name}-attr-${attributeName}`,
     /** A user flow, by its config key. */
     userFlow: (flowKey: string): string => `${name}-flow-${flowKey}`,
+    /** A social, Apple or OIDC identity provider, by its config key. */
+    identityProvider: (key: string): string => `${name}-idp-${key}`,
     /** The link of one app to one user flow, by both config keys. */
     appLink: (flowKey: string, appKey: string): string => `${name}-link-${flowKey}-${appKey}`,
     /** The default company branding. */

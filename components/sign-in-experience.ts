@@ -8,12 +8,13 @@
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import type { BrandingConfig, BrandingImages, BrandingPropertiesConfig, CustomAttributeConfig, UserFlowConfig } from "../config/schema";
+import type { BrandingConfig, BrandingImages, BrandingPropertiesConfig, CustomAttributeConfig, IdentityProviderConfig, UserFlowConfig } from "../config/schema";
 import type { BrandingAssetKind } from "../config/images";
 import type { GraphConnection } from "../dynamic-providers/graph";
 import { UserFlowAttribute } from "../dynamic-providers/user-flows/attribute";
 import { UserFlow } from "../dynamic-providers/user-flows/user-flow";
 import { UserFlowAppLink } from "../dynamic-providers/user-flows/app-link";
+import { IdentityProvider, type IdentityProviderInputs } from "../dynamic-providers/identity-providers/identity-provider";
 import { DefaultBranding } from "../dynamic-providers/branding/default-branding";
 import type { BrandingProperties } from "../dynamic-providers/branding/properties";
 import { BrandingLocalization } from "../dynamic-providers/branding/localization";
@@ -49,6 +50,14 @@ export interface SignInExperienceArgs {
    */
   readonly customAttributes?: readonly CustomAttributeConfig[];
   /**
+   * Social, Apple and OIDC identity providers, created before the flows that offer them, with their secrets by
+   * config key (`loadIdentityProviderSecrets`: secret Outputs, never plain values).
+   * @see https://learn.microsoft.com/en-us/graph/api/identitycontainer-post-identityproviders
+   * @default - none: flows offer only email sign-in
+   */
+  readonly identityProviders?: readonly IdentityProviderConfig[];
+  readonly identityProviderSecrets?: Readonly<Record<string, pulumi.Input<string>>>;
+  /**
    * Sign-up/sign-in user flows, each linked to the apps it lists.
    * @see https://learn.microsoft.com/en-us/graph/api/identitycontainer-post-authenticationeventsflows
    * @default - no user flow: apps can sign existing users in, nobody can sign up
@@ -81,6 +90,8 @@ export class SignInExperience extends pulumi.ComponentResource {
   public readonly userFlows: Readonly<Record<string, UserFlow>>;
   /** The custom attribute resources, by config name. */
   public readonly customAttributes: Readonly<Record<string, UserFlowAttribute>>;
+  /** The identity provider resources, by config key. */
+  public readonly identityProviders: Readonly<Record<string, IdentityProvider>>;
   /** The default company branding, when configured. */
   public readonly defaultBranding?: DefaultBranding;
   /** Branding localizations, by locale. */
@@ -105,6 +116,13 @@ export class SignInExperience extends pulumi.ComponentResource {
       );
     }
 
+    const identityProviders: Record<string, IdentityProvider> = {};
+    for (const p of args.identityProviders ?? []) {
+      const secret = args.identityProviderSecrets?.[p.key];
+      if (secret === undefined) throw new pulumi.ResourceError(`identity provider "${p.key}" has no secret: load it with loadIdentityProviderSecrets`, this);
+      identityProviders[p.key] = new IdentityProvider(names.identityProvider(p.key), { connection, secret, ...identityProviderArgs(p) }, { parent: this, dependsOn: gate });
+    }
+
     const userFlows: Record<string, UserFlow> = {};
     for (const f of args.userFlows ?? []) {
       const custom = f.attributes.filter((a) => a.source === "custom").map((a) => customAttributes[a.attribute]!);
@@ -114,7 +132,7 @@ export class SignInExperience extends pulumi.ComponentResource {
           connection,
           displayName: f.displayName,
           isSignUpAllowed: f.signUpAllowed,
-          identityProviders: [...f.identityProviderIds],
+          identityProviders: f.identityProviderIds.map((id) => (typeof id === "string" ? id : identityProviders[id.key]!.providerId)),
           attributes: f.attributes.map((a) => ({
             id: a.source === "custom" ? customAttributes[a.attribute]!.attributeId : a.attribute,
             required: a.required,
@@ -163,6 +181,7 @@ export class SignInExperience extends pulumi.ComponentResource {
 
     this.userFlows = userFlows;
     this.customAttributes = customAttributes;
+    this.identityProviders = identityProviders;
     this.localizations = localizations;
     this.userFlowIds = pulumi.all(Object.fromEntries(Object.entries(userFlows).map(([k, f]) => [k, f.id])));
 
@@ -196,6 +215,27 @@ export class SignInExperience extends pulumi.ComponentResource {
         { parent: this, dependsOn: [...this.gate, owner] },
       );
     }
+  }
+}
+
+/** The resource inputs of a configured provider (its secret aside). */
+function identityProviderArgs(p: IdentityProviderConfig): Omit<IdentityProviderInputs, "connection" | "secret"> {
+  switch (p.type) {
+    case "google":
+    case "facebook":
+      return { type: p.type, displayName: p.displayName, clientId: p.clientId };
+    case "apple":
+      return { type: p.type, displayName: p.displayName, developerId: p.developerId, serviceId: p.serviceId, keyId: p.keyId };
+    case "oidc":
+      return {
+        type: p.type,
+        displayName: p.displayName,
+        clientId: p.clientId,
+        issuer: p.issuer,
+        wellKnownEndpoint: p.wellKnownEndpoint,
+        scope: p.scope,
+        clientAuthentication: p.clientAuthentication,
+      };
   }
 }
 

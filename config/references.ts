@@ -7,7 +7,7 @@ import { redirectUriMatchKey } from "./apps";
 import { isRecord, records } from "./fields";
 import { type Ctx, formatConfigPath, report } from "./messages";
 import { SUBDOMAIN_SUFFIX_LENGTH } from "./tenant";
-import { BUILT_IN_ATTRIBUTES } from "./user-flows";
+import { BUILT_IN_ATTRIBUTES, IDENTITY_PROVIDER_KINDS } from "./user-flows";
 
 /** `subdomainSuffix: stack` is for disposable stacks, and the prefix must leave room for the suffix. */
 function checkSubdomainSuffix(c: Record<string, unknown>, ctx: Ctx): void {
@@ -47,7 +47,23 @@ export function checkReferences(c: unknown, ctx: Ctx): void {
   const apps = records(c.apps);
   const attrs = records(c.customAttributes);
   const flows = records(c.userFlows);
+  const idps = records(c.identityProviders);
   const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+
+  reportDuplicates(ctx, idps.map((p, i) => [["identityProviders", i, "key"], p.key, str(p.key)]), "a unique key per identity provider");
+  reportDuplicates(
+    ctx,
+    idps.map((p, i) => [["identityProviders", i, "type"], p.type, p.type === "oidc" ? undefined : str(p.type)]),
+    "one google, one facebook and one apple provider per tenant (Graph holds one of each)",
+  );
+  reportDuplicates(
+    ctx,
+    idps.map((p, i) => [["identityProviders", i, "issuer"], p.issuer, p.type === "oidc" ? str(p.issuer)?.replace(/\/+$/, "").toLowerCase() : undefined]),
+    "one OIDC provider per issuer (Graph knows a provider by its issuer)",
+  );
+  const idpKeys = idps.map((p) => str(p.key)).filter((k): k is string => k !== undefined);
+  const signInMethods = [...IDENTITY_PROVIDER_KINDS, ...idpKeys];
+  const idpsUsable = !Array.isArray(c.identityProviders) || (c.identityProviders.length === idps.length && idps.every((p) => str(p.key) !== undefined));
 
   reportDuplicates(ctx, apps.map((a, i) => [["apps", i, "key"], a.key, str(a.key)]), "a unique key per app");
   apps.forEach((a, i) => {
@@ -83,8 +99,19 @@ export function checkReferences(c: unknown, ctx: Ctx): void {
   const linkedBy = new Map<string, { flow: string; index: number }>();
   flows.forEach((f, i) => {
     const flowName = str(f.key) ?? `userFlows[${i}]`;
-    const idps = Array.isArray(f.identityProviders) ? (f.identityProviders as unknown[]) : [];
-    reportDuplicates(ctx, idps.map((p, j) => [["userFlows", i, "identityProviders", j], p, str(p)]), "each identity provider once per flow");
+    const flowIdps = Array.isArray(f.identityProviders) ? (f.identityProviders as unknown[]) : [];
+    reportDuplicates(ctx, flowIdps.map((p, j) => [["userFlows", i, "identityProviders", j], p, str(p)]), "each identity provider once per flow");
+    flowIdps.forEach((p, j) => {
+      if (typeof p === "string" && idpsUsable && !signInMethods.includes(p)) {
+        report(
+          ctx,
+          ["userFlows", i, "identityProviders", j],
+          p,
+          `is offered by user flow "${flowName}" but is neither a built-in sign-in method nor an identityProviders key (a provider a flow still uses cannot be removed)`,
+          signInMethods.join(", "),
+        );
+      }
+    });
     const flowAttrs = records(f.attributes);
     flowAttrs.forEach((a, j) => {
       const id = str(a.attribute);

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { appSchema } from "./apps";
 import { automationSchema } from "./automation";
 import { brandingSchema } from "./branding";
+import { identityProviderSchema } from "./identity-providers";
 import { type Frozen, list, strict } from "./fields";
 import { ConfigValidationError, fallbackError, formatIssues } from "./messages";
 import { checkReferences } from "./references";
@@ -40,6 +41,8 @@ function stackShape(opts: ParseStackConfigOptions) {
     apps: list(appSchema, "apps", 1),
     /** @default - none */
     customAttributes: list(customAttributeSchema, "custom attributes").default([]),
+    /** Social, Apple and OIDC providers user flows may offer. @default - none */
+    identityProviders: list(identityProviderSchema(opts.projectDir), "identity providers").default([]),
     /** @default - none */
     userFlows: list(userFlowSchema, "user flows").default([]),
     /** @default - branding not managed */

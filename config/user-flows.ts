@@ -13,6 +13,11 @@ export const IDENTITY_PROVIDER_KINDS = ["emailPassword", "emailOtp"] as const;
 /** One of {@link IDENTITY_PROVIDER_KINDS}. */
 export type IdentityProviderKind = (typeof IDENTITY_PROVIDER_KINDS)[number];
 
+/** Whether a flow's sign-in method is a built-in one (else it names a configured identity provider). */
+export function isBuiltInKind(name: string): name is IdentityProviderKind {
+  return (IDENTITY_PROVIDER_KINDS as readonly string[]).includes(name);
+}
+
 /**
  * Graph ids of the built-in identity providers, by kind.
  * @see https://learn.microsoft.com/en-us/graph/api/onauthenticationmethodloadstartexternalusersselfservicesignup-post-identityproviders
@@ -92,9 +97,9 @@ export const userFlowSchema = strict({
   displayName: stringRule(USER_FLOW_RULES.displayName),
   /** `onInteractiveAuthFlowStart.isSignUpAllowed`. @default true */
   signUpAllowed: boolRule(USER_FLOW_RULES.signUpAllowed).default(true),
-  /** Sign-in methods, non-empty, no duplicates. */
+  /** Sign-in methods, non-empty, no duplicates: `emailPassword`, `emailOtp` or keys of `identityProviders`. */
   identityProviders: listRule(
-    list(oneOf(IDENTITY_PROVIDER_KINDS, "identity provider"), `identity providers from ${IDENTITY_PROVIDER_KINDS.join(", ")}`),
+    list(text(`${IDENTITY_PROVIDER_KINDS.join(", ")} or an identityProviders key`), `identity providers (${IDENTITY_PROVIDER_KINDS.join(", ")} or identityProviders keys)`),
     USER_FLOW_RULES.identityProviders,
   ),
   /** Attributes collected at sign-up. @default email (required) + displayName (optional) */
@@ -111,8 +116,13 @@ export function resolveUserFlow(flow: z.output<typeof userFlowSchema>, customNam
   const { attributes, ...rest } = flow;
   return {
     ...rest,
-    /** Graph ids of `identityProviders`, in the same order (e.g. `EmailPassword-OAUTH`). */
-    identityProviderIds: flow.identityProviders.map((p) => IDENTITY_PROVIDER_IDS[p]),
+    /**
+     * `identityProviders` in the same order: the Graph id of a built-in (e.g. `EmailPassword-OAUTH`), or the key of
+     * a configured provider, whose id is known once it is created.
+     */
+    identityProviderIds: flow.identityProviders.map((p): string | { readonly key: string } =>
+      isBuiltInKind(p) ? IDENTITY_PROVIDER_IDS[p] : { key: p },
+    ),
     attributes: attributes.map((a) => ({
       ...a,
       /** Whether `attribute` is a built-in or one of `customAttributes`. */

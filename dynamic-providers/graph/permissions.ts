@@ -11,10 +11,13 @@
  */
 
 /** Parts of the stack that call Graph; a config uses some of them. */
-export type StackFeature = "apps" | "customAttributes" | "userFlows" | "branding";
+export type StackFeature = "apps" | "customAttributes" | "userFlows" | "branding" | "identityProviders";
 
-/** Which features a stack's config uses. */
-export type StackFeatures = Readonly<Record<StackFeature, boolean>>;
+/**
+ * Which features a stack's config uses. `identityProviders` may be absent (= false): a stack without them records
+ * the same features as before the feature existed, so upgrading it shows no change.
+ */
+export type StackFeatures = Readonly<Record<Exclude<StackFeature, "identityProviders">, boolean>> & { readonly identityProviders?: boolean };
 
 export interface GraphOperation {
   /** Short name used in messages and tests. */
@@ -134,6 +137,36 @@ export const GRAPH_OPERATIONS: readonly GraphOperation[] = [
     doc: `${GRAPH_API}/application-post-federatedidentitycredentials`,
   },
   {
+    id: "identityProviders.read",
+    purpose: "read the tenant's identity providers (adoption by type or issuer, drift)",
+    feature: "identityProviders",
+    caller: "graph-layer",
+    methods: READ,
+    path: /^\/identity\/identityProviders(\/|\?|$)/i,
+    accepted: ["IdentityProvider.Read.All", "IdentityProvider.ReadWrite.All"],
+    doc: `${GRAPH_API}/identitycontainer-list-identityproviders`,
+  },
+  {
+    id: "identityProviders.write",
+    purpose: "create, update (rotate secrets) and delete the Google, Facebook, Apple and OIDC identity providers",
+    feature: "identityProviders",
+    caller: "graph-layer",
+    methods: WRITE,
+    path: /^\/identity\/identityProviders(\/|\?|$)/i,
+    accepted: ["IdentityProvider.ReadWrite.All"],
+    doc: `${GRAPH_API}/identitycontainer-post-identityproviders`,
+  },
+  {
+    id: "identityProviders.prerequisite",
+    purpose: "create the Authentication Extensions app's service principal identity providers need, once per tenant (a person's run, or by hand)",
+    feature: "automation",
+    caller: "graph-layer",
+    methods: ["GET", "POST"],
+    path: /^\/servicePrincipals\(appId='99045fe1-7639-4a75-9d4a-577b6ca3810f'\)/i,
+    accepted: ["Application.ReadWrite.All", "Directory.ReadWrite.All"],
+    doc: `${GRAPH_API}/serviceprincipal-post-serviceprincipals`,
+  },
+  {
     id: "apps.lookupGraph",
     purpose: "look up the Microsoft Graph service principal (the resource of the apps' admin consent)",
     feature: "apps",
@@ -182,7 +215,7 @@ export function allows(roles: readonly string[], op: GraphOperation): boolean {
 
 /** The operations a stack with these features makes. */
 export function operationsOf(features: StackFeatures): GraphOperation[] {
-  return GRAPH_OPERATIONS.filter((op) => op.feature === "tenant" || (op.feature !== "automation" && features[op.feature]));
+  return GRAPH_OPERATIONS.filter((op) => op.feature === "tenant" || (op.feature !== "automation" && features[op.feature] === true));
 }
 
 /**

@@ -183,15 +183,31 @@ async function adopt(inputs: IdentityProviderInputs, existing: GraphProvider): P
 /** Makes sure the tenant has the Authentication Extensions app's service principal (§1.8); another run may race. */
 async function ensureAuthExtensions(conn: GraphConnection): Promise<void> {
   const client = graphClient(conn);
-  const existing = await client.getOrUndefined(`/servicePrincipals(appId='${AUTH_EXTENSIONS_APP_ID}')`);
+  let existing: unknown;
+  try {
+    existing = await client.getOrUndefined(`/servicePrincipals(appId='${AUTH_EXTENSIONS_APP_ID}')`);
+  } catch (e) {
+    // A pipeline identity may not read service principals: go on, and say what to do if Graph then refuses.
+    if (isGraphError(e) && e.status === 403) return;
+    throw e;
+  }
   if (existing) return;
   progress("identity provider", `creating the service principal of the Authentication Extensions app (${AUTH_EXTENSIONS_APP_ID}), which identity providers need`);
   try {
     await client.post("/servicePrincipals", { appId: AUTH_EXTENSIONS_APP_ID });
   } catch (e) {
-    if (!isConflict(e)) throw e;
+    if (isConflict(e)) return;
+    if (isGraphError(e) && e.status === 403) {
+      throw new ProviderError("Credential", `${PREREQUISITE_HINT} (this identity may not create it: ${e.message})`);
+    }
+    throw e;
   }
 }
+
+/** What to do when the prerequisite is missing and this run cannot create it. */
+const PREREQUISITE_HINT =
+  `identity providers need the service principal of the Authentication Extensions app (${AUTH_EXTENSIONS_APP_ID}) in the tenant: ` +
+  `create it once as a person (az ad sp create --id ${AUTH_EXTENSIONS_APP_ID}, signed in to the tenant), then run pulumi up again`;
 
 const isPrerequisiteMissing = (e: unknown) => isGraphError(e) && e.code === "AADB2C90063";
 
@@ -213,7 +229,7 @@ async function postProvider(inputs: IdentityProviderInputs): Promise<GraphProvid
     onWait: (_attempt, reason, waitMs) => progress("identity provider", `${reason}; asking again in ${Math.round(waitMs / 1000)} s`),
   });
   if (outcome.done) return outcome.value;
-  throw last;
+  throw new ProviderError("Credential", `${(last as Error).message}; ${PREREQUISITE_HINT}`);
 }
 
 // ---------------------------------------------------------------------------------------------- provider

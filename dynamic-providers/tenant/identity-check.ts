@@ -46,7 +46,7 @@ export async function verifyIdentity(connection: GraphConnection, features: Stac
 function validate(inputs: Partial<IdentityCheckInputs>): pulumi.dynamic.CheckFailure[] {
   const out = [...checkConnection(inputs.connection)];
   const f = inputs.features as Record<string, unknown> | undefined;
-  if (typeof f !== "object" || f === null || FEATURE_KEYS.some((k) => typeof f[k] !== "boolean")) {
+  if (typeof f !== "object" || f === null || FEATURE_KEYS.some((k) => typeof f[k] !== "boolean") || (f.identityProviders !== undefined && typeof f.identityProviders !== "boolean")) {
     out.push(failure("features", f, `an object with the booleans ${FEATURE_KEYS.join(", ")} is required`));
   }
   return out;

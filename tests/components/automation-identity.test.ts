@@ -13,7 +13,7 @@ import { GRAPH_APP_ROLE_IDS, GRAPH_SP_OBJECT_ID, MS_GRAPH_APP_ID, fakeId, instal
 
 const TENANT_ID = "abcdefab-1234-5678-9abc-def012345678";
 const ORG_ID = "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";
-const ALL: StackFeatures = { apps: true, customAttributes: true, userFlows: true, branding: true };
+const ALL: StackFeatures = { apps: true, customAttributes: true, userFlows: true, branding: true, identityProviders: true };
 const GITHUB_ISSUER = "https://token.actions.githubusercontent.com";
 
 const FIC = "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential";
@@ -83,12 +83,13 @@ describe("AutomationIdentity", () => {
     for (const r of own) expect([r.name, r.dependencies]).toEqual([r.name, expect.arrayContaining([gate])]);
   });
 
-  test("GIVEN every feature WHEN constructed THEN exactly the six least privileged Graph permissions are assigned, with the tenant's role ids, to the automation SP on Graph's SP", async () => {
+  test("GIVEN every feature WHEN constructed THEN exactly the seven least privileged Graph permissions are assigned, with the tenant's role ids, to the automation SP on Graph's SP", async () => {
     const { h } = await build(fullConfig, ALL);
     const expected = [
       "Application.ReadWrite.OwnedBy",
       "DelegatedPermissionGrant.ReadWrite.All",
       "EventListener.ReadWrite.All",
+      "IdentityProvider.ReadWrite.All",
       "IdentityUserFlow.ReadWrite.All",
       "Organization.Read.All", // the readiness gate's read of the tenant, whatever the config
       "OrganizationalBranding.ReadWrite.All",
@@ -109,13 +110,13 @@ describe("AutomationIdentity", () => {
   });
 
   test("GIVEN a stack that only links existing apps to flows WHEN constructed THEN only EventListener.ReadWrite.All is assigned, besides the readiness gate's Organization.Read.All", async () => {
-    const { h, identity } = await build(fullConfig, { apps: false, customAttributes: false, userFlows: true, branding: false });
+    const { h, identity } = await build(fullConfig, { apps: false, customAttributes: false, userFlows: true, branding: false, identityProviders: false });
     expect(identity.permissions).toEqual(["EventListener.ReadWrite.All", "Organization.Read.All"]);
     expect(h.byType(ROLE).map((r) => r.inputs.appRoleId)).toEqual([GRAPH_APP_ROLE_IDS["EventListener.ReadWrite.All"], GRAPH_APP_ROLE_IDS["Organization.Read.All"]]);
   });
 
   test("GIVEN a stack that registers apps but has no flows or branding WHEN constructed THEN no EventListener, IdentityUserFlow or branding permission is assigned", async () => {
-    const { h } = await build(fullConfig, { apps: true, customAttributes: false, userFlows: false, branding: false });
+    const { h } = await build(fullConfig, { apps: true, customAttributes: false, userFlows: false, branding: false, identityProviders: false });
     expect(h.byType(ROLE).map((r) => r.name).sort()).toEqual([
       "ciam-automation-role-Application.ReadWrite.OwnedBy",
       "ciam-automation-role-DelegatedPermissionGrant.ReadWrite.All",
@@ -124,7 +125,7 @@ describe("AutomationIdentity", () => {
   });
 
   test("GIVEN GitHub and Azure DevOps WHEN the output resolves THEN it holds the client id, tenant id, permissions, subjects and the variables of both pipeline systems", async () => {
-    const { output } = await build(fullConfig, { apps: false, customAttributes: false, userFlows: true, branding: false });
+    const { output } = await build(fullConfig, { apps: false, customAttributes: false, userFlows: true, branding: false, identityProviders: false });
     const clientId = fakeId("client", "ciam-automation-app");
     expect(output).toEqual({
       clientId,

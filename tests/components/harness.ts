@@ -78,6 +78,8 @@ export const GRAPH_APP_ROLE_IDS: Readonly<Record<string, string>> = Object.fromE
     "EventListener.ReadWrite.All",
     "IdentityUserFlow.Read.All",
     "IdentityUserFlow.ReadWrite.All",
+    "IdentityProvider.Read.All",
+    "IdentityProvider.ReadWrite.All",
     "Organization.Read.All",
     "Organization.ReadWrite.All",
     "OrganizationalBranding.Read.All",

@@ -279,7 +279,7 @@ describe("azureadEnvironment", () => {
 
 describe("CiamTenant identity check", () => {
   test("GIVEN features WHEN constructed THEN one identity check gets the tenant's connection and those features, and the azuread provider and the Graph connection depend on it", async () => {
-    const features = { apps: true, customAttributes: false, userFlows: true, branding: false };
+    const features = { apps: true, customAttributes: false, userFlows: true, branding: false, identityProviders: false };
     const { h, tenant } = await build({ ...existingArgs, features });
     tenant.azureadProvider();
     const connection = await promiseOf(tenant.graphConnection);

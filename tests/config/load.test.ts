@@ -72,7 +72,7 @@ describe("loadStackConfig", () => {
     expect(caught).toBeInstanceOf(ConfigValidationError);
     expect((caught as ConfigValidationError).problems).toEqual([
       'graph: "fast" is not an object; allowed: an object with keys retryDeadlineSeconds, replicationWaitSeconds, maxConcurrentRequests',
-      'userflows: "userflows" is not a known key; allowed: tenant, apps, customAttributes, userFlows, branding, endpoints, graph, lifecycle, readiness, teardown, automation',
+      'userflows: "userflows" is not a known key; allowed: tenant, apps, customAttributes, identityProviders, userFlows, branding, endpoints, graph, lifecycle, readiness, teardown, automation',
     ]);
     expect(registered).toEqual([]);
   });

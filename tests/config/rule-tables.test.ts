@@ -1,5 +1,5 @@
 /**
- * One rule, one place: walks every rule of the branding and user-flow rule tables and proves that the config schema
+ * One rule, one place: walks every rule of the branding, user-flow and identity-provider rule tables and proves that the config schema
  * (parseStackConfig) and the provider's `check` agree on it — every example the table accepts passes both, every
  * example it refuses fails both, with the same words after the field path.
  *
@@ -15,6 +15,8 @@ import { checkBrandingProperties } from "../../dynamic-providers/branding/proper
 import { checkLocale } from "../../dynamic-providers/branding/localization";
 import { validateUserFlow } from "../../dynamic-providers/user-flows/user-flow";
 import { validateUserFlowAttribute } from "../../dynamic-providers/user-flows/attribute";
+import { IDENTITY_PROVIDER_RULES } from "../../dynamic-providers/identity-providers/rules";
+import { validateIdentityProvider } from "../../dynamic-providers/identity-providers/identity-provider";
 
 const repoRoot = path.resolve(__dirname, "..", "..");
 type Raw = Record<string, any>;
@@ -136,3 +138,16 @@ walk("custom attributes", CUSTOM_ATTRIBUTE_RULES, (key) => ({
   provider: (value) =>
     validateUserFlowAttribute({ connection: CONN, displayName: "shoeSize", dataType: "string", [PROVIDER_ATTRIBUTE_KEY[key] ?? key]: value } as never),
 }));
+
+/** Each identity-provider rule on a provider of a type that has the field; the secret is never a config value. */
+const OIDC_BASE = { type: "oidc", displayName: "Partners", clientId: "p-client", issuer: "https://idp.contoso.example/", wellKnownEndpoint: "https://idp.contoso.example/.well-known/openid-configuration", scope: "openid" };
+const APPLE_BASE = { type: "apple", displayName: "Apple", developerId: "A1B2C3D4E5", serviceId: "com.contoso.signin", keyId: "K1L2M3N4O5" };
+const { secret: _secretRule, ...IDP_VALUE_RULES } = IDENTITY_PROVIDER_RULES;
+walk("identity providers", IDP_VALUE_RULES, (key) => {
+  const base = ["developerId", "serviceId", "keyId"].includes(key) ? APPLE_BASE : OIDC_BASE;
+  const secretRef = base === APPLE_BASE ? { privateKey: { secretConfig: "appleKey" } } : { clientSecret: { secretConfig: "partnersSecret" } };
+  return {
+    config: (value) => ({ ...baseConfig(), identityProviders: [{ key: "idp", ...base, ...secretRef, [key]: value }] }),
+    provider: (value) => validateIdentityProvider({ connection: CONN, ...base, secret: "s", [key]: value } as never),
+  };
+});

@@ -114,7 +114,7 @@ const invalidCases: Row[] = [
   ["user flow displayName is 257 characters", (c) => (c.userFlows[0].displayName = "n".repeat(257), c), "userFlows[0].displayName", ["is 257 characters long", "1-256 characters"]],
   ["identityProviders is empty", (c) => (c.userFlows[0].identityProviders = [], c), "userFlows[0].identityProviders", ["[] is empty", "a list of at least one identity provider"]],
   ["identityProviders repeat", (c) => (c.userFlows[0].identityProviders = ["emailOtp", "emailOtp"], c), "userFlows[0].identityProviders[1]", ['"emailOtp" duplicates userFlows[0].identityProviders[0]', "each identity provider once"]],
-  ["identity provider kind is unknown", (c) => (c.userFlows[0].identityProviders = ["google"], c), "userFlows[0].identityProviders[0]", ['"google" is not a valid identity provider', "allowed: emailPassword, emailOtp"]],
+  ["identity provider is neither built-in nor configured", (c) => (c.userFlows[0].identityProviders = ["google"], c), "userFlows[0].identityProviders[0]", ['"google" is offered by user flow "signup-signin" but is neither a built-in sign-in method nor an identityProviders key', "allowed: emailPassword, emailOtp"]],
   ["flow attribute is neither built-in nor custom", (c) => (c.userFlows[0].attributes = [{ attribute: "nickname" }], c), "userFlows[0].attributes[0].attribute", ['"nickname" is neither a built-in attribute nor a customAttributes name', "allowed: city, country"]],
   ["flow attribute repeats", (c) => (c.userFlows[0].attributes = [{ attribute: "email" }, { attribute: "email", required: true }], c), "userFlows[0].attributes[1].attribute", ['"email" duplicates userFlows[0].attributes[0].attribute', "each attribute once per flow"]],
   ["flow attribute is hidden and required", (c) => (c.userFlows[0].attributes = [{ attribute: "city", hidden: true, required: true }], c), "userFlows[0].attributes[0].hidden", ["true with required: true can never be filled in", "allowed: hidden: false, or required: false"]],
@@ -147,7 +147,7 @@ const invalidCases: Row[] = [
   ["retryDeadlineSeconds is fractional", (c) => ({ ...c, graph: { retryDeadlineSeconds: 1.5 } }), "graph.retryDeadlineSeconds", ["1.5 is out of range", "an integer from 1 to 3600"]],
   ["replicationWaitSeconds is a string", (c) => ({ ...c, graph: { replicationWaitSeconds: "120" } }), "graph.replicationWaitSeconds", ['"120" is not a number', "an integer from 1 to 1800"]],
   ["lifecycle is unknown", (c) => ({ ...c, lifecycle: "temporary" }), "lifecycle", ['"temporary"', "allowed: protected, ephemeral"]],
-  ["an unknown top-level key", (c) => ({ ...c, userflows: [] }), "userflows", ['"userflows" is not a known key', "allowed: tenant, apps, customAttributes, userFlows, branding, endpoints, graph, lifecycle, readiness, teardown, automation"]],
+  ["an unknown top-level key", (c) => ({ ...c, userflows: [] }), "userflows", ['"userflows" is not a known key', "allowed: tenant, apps, customAttributes, identityProviders, userFlows, branding, endpoints, graph, lifecycle, readiness, teardown, automation"]],
   // tenant lifecycle (issue 4)
   ["subscriptionId is missing", (c) => (delete c.tenant.create.subscriptionId, c), "tenant.create.subscriptionId", ["value is missing", "allowed: a GUID"]],
   ["homeTenantId is not a GUID", (c) => (c.tenant.create.homeTenantId = "contoso.onmicrosoft.com", c), "tenant.create.homeTenantId", ['"contoso.onmicrosoft.com" is not a GUID', "allowed: a GUID"]],

@@ -170,7 +170,7 @@ describe("errors leave a serialized provider once, without frames", () => {
     Object.assign(process.env, { AZURE_CLIENT_ID: "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee", AZURE_CLIENT_SECRET: "s", AZURE_TENANT_ID: connection.tenantId });
     try {
       const { printed, error } = await hostPrint(() =>
-        provider.check!({} as never, { connection: unreachable, features: { apps: true, customAttributes: false, userFlows: true, branding: false } } as never),
+        provider.check!({} as never, { connection: unreachable, features: { apps: true, customAttributes: false, userFlows: true, branding: false, identityProviders: false } } as never),
       );
       expect(printed).toEqual([]);
       expect(error.message).toMatch(/^Could not get a Microsoft Graph token for tenant /);

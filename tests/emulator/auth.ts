@@ -56,6 +56,7 @@ export const DEFAULT_APP_ROLES: readonly string[] = [
   "Application.ReadWrite.All",
   "DelegatedPermissionGrant.ReadWrite.All",
   "IdentityProvider.Read.All",
+  "IdentityProvider.ReadWrite.All",
   "Organization.Read.All",
 ];
 

@@ -20,8 +20,8 @@ import { DEFAULT_APP_ROLES } from "../emulator";
 import { rejectionOf, useEmulator } from "../dynamic-providers/flows-fixtures";
 
 const fixture = useEmulator();
-const ALL: StackFeatures = { apps: true, customAttributes: true, userFlows: true, branding: true };
-const GRAPH_ONLY: StackFeatures = { apps: false, customAttributes: true, userFlows: true, branding: true };
+const ALL: StackFeatures = { apps: true, customAttributes: true, userFlows: true, branding: true, identityProviders: true };
+const GRAPH_ONLY: StackFeatures = { apps: false, customAttributes: true, userFlows: true, branding: true, identityProviders: false };
 
 beforeEach(() => {
   // Each test issues tokens with other claims: drop the provider process's cached credentials (and their tokens).

@@ -9,17 +9,18 @@
  */
 import { GRAPH_OPERATIONS, deniedOperations, operationFor, requiredApplicationPermissions, type StackFeatures } from "../../dynamic-providers/graph";
 
-const NONE: StackFeatures = { apps: false, customAttributes: false, userFlows: false, branding: false };
+const NONE: StackFeatures = { apps: false, customAttributes: false, userFlows: false, branding: false, identityProviders: false };
 const PER_FEATURE: Record<keyof StackFeatures, string[]> = {
   apps: ["Application.ReadWrite.OwnedBy", "DelegatedPermissionGrant.ReadWrite.All"],
   customAttributes: ["IdentityUserFlow.ReadWrite.All"],
   userFlows: ["EventListener.ReadWrite.All"],
   branding: ["OrganizationalBranding.ReadWrite.All"],
+  identityProviders: ["IdentityProvider.ReadWrite.All"],
 };
 const FEATURES = Object.keys(PER_FEATURE) as (keyof StackFeatures)[];
 /** What every stack needs whatever its config: the readiness gate reads the tenant (GET /organization/{id}). */
 const ALWAYS = ["Organization.Read.All"];
-const ALL_COMBINATIONS: StackFeatures[] = Array.from({ length: 16 }, (_, n) => Object.fromEntries(FEATURES.map((f, i) => [f, (n >> i) % 2 === 1])) as unknown as StackFeatures);
+const ALL_COMBINATIONS: StackFeatures[] = Array.from({ length: 2 ** 5 }, (_, n) => Object.fromEntries(FEATURES.map((f, i) => [f, (n >> i) % 2 === 1])) as unknown as StackFeatures);
 
 describe("requiredApplicationPermissions", () => {
   test.each(FEATURES)("GIVEN only the %s feature WHEN the permissions are derived THEN exactly its least privileged set", (feature) => {
@@ -43,12 +44,12 @@ describe("requiredApplicationPermissions", () => {
   });
 
   test("GIVEN the derived set of all features WHEN checked against every operation THEN each operation is allowed and none is denied", () => {
-    const all = { apps: true, customAttributes: true, userFlows: true, branding: true };
+    const all = { apps: true, customAttributes: true, userFlows: true, branding: true, identityProviders: true };
     expect(deniedOperations(requiredApplicationPermissions(all), all)).toEqual([]);
   });
 
   test("GIVEN the derived set minus any one permission WHEN checked THEN at least one operation is denied (each permission is needed)", () => {
-    const all = { apps: true, customAttributes: true, userFlows: true, branding: true };
+    const all = { apps: true, customAttributes: true, userFlows: true, branding: true, identityProviders: true };
     const granted = requiredApplicationPermissions(all);
     for (const p of granted) expect(deniedOperations(granted.filter((q) => q !== p), all).length).toBeGreaterThan(0);
   });
@@ -57,6 +58,9 @@ describe("requiredApplicationPermissions", () => {
 describe("operationFor", () => {
   test.each([
     ["GET", "/identity/authenticationEventsFlows?$filter=displayName eq 'x'", "userFlows.read"],
+    ["GET", "/identity/identityProviders", "identityProviders.read"],
+    ["PATCH", "/identity/identityProviders/Apple-Managed-OIDC", "identityProviders.write"],
+    ["GET", "/servicePrincipals(appId='99045fe1-7639-4a75-9d4a-577b6ca3810f')", "identityProviders.prerequisite"],
     ["POST", "/identity/authenticationEventsFlows/abc/conditions/applications/includeApplications", "userFlows.write"],
     ["DELETE", "/identity/authenticationEventsFlows/abc/microsoft.graph.externalUsersSelfServiceSignUpEventsFlow/onAuthenticationMethodLoadStart/microsoft.graph.onAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp/identityProviders/EmailOtpSignup-OAUTH/$ref", "userFlows.write"],
     ["POST", "/identity/userFlowAttributes", "customAttributes.write"],
