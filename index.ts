@@ -5,7 +5,7 @@
  * composes the tenant, its apps and its sign-in experience. Nothing else happens here: see docs/design.md.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigValidationError, identityProviderRedirectUris, loadIdentityProviderSecrets, loadStackConfig } from "./config/schema";
+import { ConfigValidationError, appleKeyRenewBy, identityProviderRedirectUris, loadIdentityProviderSecrets, loadStackConfig } from "./config/schema";
 import { CiamTenant } from "./components/tenant";
 import { MsalBrowserConfig, SpaApplication } from "./components/spa-application";
 import { SignInApp, SignInExperience } from "./components/sign-in-experience";
@@ -110,17 +110,25 @@ export const apps: pulumi.Output<Record<string, AppOutput>> = pulumi
 /** Graph ids of the user flows, by config key. */
 export const userFlowIds = signIn.userFlowIds;
 /**
- * Per configured identity provider: its Graph id and the redirect URIs to register at the provider's console
- * (README, "Sign in with Google, Facebook, Apple or OpenID Connect").
+ * Per configured identity provider: its Graph id, the redirect URIs to register at the provider's console
+ * (README, "Sign in with Google, Facebook, Apple or OpenID Connect") and, for Apple, the date its key must be
+ * renewed by (6 months after it was last applied).
  */
-export const identityProviders = config.identityProviders.length === 0 ? undefined : pulumi.all([tenant.tenantId, ...Object.values(signIn.identityProviders).map((p) => p.providerId)]).apply(([tid, ...ids]) =>
-  Object.fromEntries(
-    config.identityProviders.map((p, i) => [
-      p.key,
-      { type: p.type, providerId: ids[i]!, redirectUris: identityProviderRedirectUris(p.type, { subdomain: config.tenant.subdomain, tenantId: tid }) },
-    ]),
-  ),
-);
+export const identityProviders =
+  config.identityProviders.length === 0
+    ? undefined
+    : pulumi
+        .all([tenant.tenantId, pulumi.all(Object.values(signIn.identityProviders).map((p) => pulumi.all([p.providerId, p.secretAppliedAt])))])
+        .apply(([tid, applied]) =>
+          Object.fromEntries(
+            config.identityProviders.map((p, i) => {
+              const [providerId, appliedAt] = applied[i]!;
+              const redirectUris = identityProviderRedirectUris(p.type, { subdomain: config.tenant.subdomain, tenantId: tid });
+              return [p.key, { type: p.type, providerId, redirectUris, ...(p.type === "apple" && appliedAt ? { keyRenewBy: appleKeyRenewBy(appliedAt) } : {}) }];
+            }),
+          ),
+        );
+
 /**
  * The automation identity for pipelines (when `automation` is configured): client id, tenant id, granted Graph
  * permissions, trusted OIDC subjects and the variables to set in GitHub / Azure DevOps.

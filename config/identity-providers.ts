@@ -159,3 +159,10 @@ export function identityProviderRedirectUris(type: IdentityProviderConfig["type"
       return oauth2;
   }
 }
+
+/** The day (YYYY-MM-DD, UTC) Apple's key must be renewed by: 6 months after it was applied (§1.2, Apple's rule). */
+export function appleKeyRenewBy(appliedAt: string): string {
+  const d = new Date(appliedAt);
+  d.setUTCMonth(d.getUTCMonth() + 6);
+  return d.toISOString().slice(0, 10);
+}

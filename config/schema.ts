@@ -72,6 +72,6 @@ export {
   type FederatedSubject,
   type GitHubAutomationConfig,
 } from "./automation";
-export { identityProviderRedirectUris, type IdentityProviderConfig } from "./identity-providers";
+export { appleKeyRenewBy, identityProviderRedirectUris, type IdentityProviderConfig } from "./identity-providers";
 export { parseStackConfig, stackConfigSchema, type ParseStackConfigOptions, type StackConfig } from "./stack";
 export { loadIdentityProviderSecrets, loadStackConfig } from "./load";

@@ -62,6 +62,8 @@ export interface IdentityProviderOutputs extends Omit<IdentityProviderInputs, "s
   readonly providerId: string;
   /** sha256 of the secret last applied (never the secret): what tells a rotation from no change. */
   readonly secretHash: string;
+  /** When the secret was last written to Graph (ISO 8601): Apple's key must be renewed 6 months after. */
+  readonly secretAppliedAt?: string;
   readonly stateVersion: number;
 }
 
@@ -143,10 +145,12 @@ function graphBody(inputs: IdentityProviderInputs, keys: readonly string[] | "al
   return body;
 }
 
-function outputsFrom(inputs: IdentityProviderInputs, providerId: string): IdentityProviderOutputs {
+function outputsFrom(inputs: IdentityProviderInputs, providerId: string, secretAppliedAt: string): IdentityProviderOutputs {
   const { secret, ...rest } = inputs;
-  return { ...rest, providerId, secretHash: secretHash(inputs.connection, secret), stateVersion: STATE_VERSION };
+  return { ...rest, providerId, secretHash: secretHash(inputs.connection, secret), secretAppliedAt, stateVersion: STATE_VERSION };
 }
+
+const now = () => new Date().toISOString();
 
 /** The natural key: one provider per social type and one Apple provider per tenant; OIDC providers by issuer. */
 function sameProvider(inputs: Pick<IdentityProviderInputs, "type" | "issuer">, p: GraphProvider): boolean {
@@ -175,9 +179,9 @@ async function adopt(inputs: IdentityProviderInputs, existing: GraphProvider): P
     await graphClient(inputs.connection).patch(`${PROVIDERS}/${encodeURIComponent(id)}`, graphBody(inputs, MANAGED[inputs.type], true));
   } catch (e) {
     // Nothing the stack asked for is known to hold: record it with a hash no secret has, so the next up writes again.
-    throw new PartialCreateError(id, { ...outputsFrom(inputs, id), secretHash: "" }, e);
+    throw new PartialCreateError(id, { ...outputsFrom(inputs, id, now()), secretHash: "" }, e);
   }
-  return { id, outs: outputsFrom(inputs, id) };
+  return { id, outs: outputsFrom(inputs, id, now()) };
 }
 
 /** Makes sure the tenant has the Authentication Extensions app's service principal (§1.8); another run may race. */
@@ -276,7 +280,7 @@ export const identityProviderProvider: pulumi.dynamic.ResourceProvider<IdentityP
       created = await postProvider(inputs);
     }
     if (!created?.id) throw new ProviderError("UnexpectedAnswer", `Graph POST ${PROVIDERS} answered without an id for the ${inputs.type} provider ${JSON.stringify(inputs.displayName)}`);
-    return { id: String(created.id), outs: outputsFrom(inputs, String(created.id)) };
+    return { id: String(created.id), outs: outputsFrom(inputs, String(created.id), now()) };
   },
 
   async read(id, props) {
@@ -301,7 +305,7 @@ export const identityProviderProvider: pulumi.dynamic.ResourceProvider<IdentityP
     if (keys.length > 0 || rotated) {
       await graphClient(news.connection).patch(`${PROVIDERS}/${encodeURIComponent(providerId)}`, graphBody(news, keys, rotated));
     }
-    return { outs: outputsFrom(news, providerId) };
+    return { outs: outputsFrom(news, providerId, rotated || !old.secretAppliedAt ? now() : old.secretAppliedAt) };
   },
 
   async delete(id, props) {
@@ -337,6 +341,8 @@ export class IdentityProvider extends ReferencedResource {
   // `declare`, not `!`: with ES2022 class fields an emitted field would reset the output set by super().
   /** Graph id (a GUID, or `Apple-Managed-OIDC`): what a user flow's identity providers refer to. */
   declare readonly providerId: pulumi.Output<string>;
+  /** When the secret was last written (ISO 8601). */
+  declare readonly secretAppliedAt: pulumi.Output<string>;
   declare readonly stateVersion: pulumi.Output<number>;
 
   constructor(name: string, args: IdentityProviderArgs, opts?: pulumi.CustomResourceOptions) {
@@ -344,7 +350,7 @@ export class IdentityProvider extends ReferencedResource {
       "graph:IdentityProvider",
       identityProviderProvider,
       name,
-      { ...args, secret: pulumi.secret(args.secret), providerId: undefined, secretHash: undefined, stateVersion: undefined },
+      { ...args, secret: pulumi.secret(args.secret), providerId: undefined, secretHash: undefined, secretAppliedAt: undefined, stateVersion: undefined },
       { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "secretHash"] },
     );
   }

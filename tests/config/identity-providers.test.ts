@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigValidationError, identityProviderRedirectUris, loadIdentityProviderSecrets, parseStackConfig } from "../../config/schema";
+import { ConfigValidationError, appleKeyRenewBy, identityProviderRedirectUris, loadIdentityProviderSecrets, parseStackConfig } from "../../config/schema";
 
 const TENANT_ID = "11111111-2222-4333-8444-555555555555";
 const APP_ID = "22222222-3333-4444-8555-666666666666";
@@ -149,5 +149,12 @@ describe("identityProviders: redirect URIs", () => {
       `https://${TENANT_ID}.ciamlogin.com/contoso/federation/oauth2`,
       `https://contoso.ciamlogin.com/${TENANT_ID}/federation/oauth2`,
     ]);
+  });
+});
+
+describe("identityProviders: Apple's key renewal", () => {
+  test("GIVEN the time a key was applied WHEN its renewal day is computed THEN six calendar months later", () => {
+    expect(appleKeyRenewBy("2026-12-07T10:00:00.000Z")).toBe("2027-06-07");
+    expect(appleKeyRenewBy("2026-08-31T23:00:00.000Z")).toBe("2027-03-03"); // no 31 February: the date rolls over
   });
 });

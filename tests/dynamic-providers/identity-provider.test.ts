@@ -108,11 +108,15 @@ describe("lifecycle against the emulator (the prerequisite missing, AADB2C90063 
     emu.clearLog();
     const rotated = { ...inputs, secret: "g-secret-2" };
     await expect(provider.diff!(created.id, outs, rotated)).resolves.toMatchObject({ changes: true });
-    const updated = await provider.update!(created.id, outs, rotated);
+    const updated = await provider.update!(created.id, { ...outs, secretAppliedAt: "2020-01-01T00:00:00.000Z" }, rotated);
+    expect(Date.parse(updated.outs!.secretAppliedAt!)).toBeGreaterThan(Date.parse("2020-01-02"));
     expect(fx().writeLines()).toEqual([`PATCH /identity/identityProviders/${created.id}`]);
     expect(emu.writes()[0]!.body).toEqual({ "@odata.type": "#microsoft.graph.socialIdentityProvider", clientSecret: "g-secret-2" });
     expect(emu.store.identityProviderSecret(created.id, "clientSecret")).toBe("g-secret-2");
     await expect(provider.diff!(created.id, updated.outs!, rotated)).resolves.toMatchObject({ changes: false });
+    // An update that leaves the secret alone keeps the time it was applied.
+    const renamed = await provider.update!(created.id, updated.outs!, { ...rotated, displayName: "Google sign-in" });
+    expect(renamed.outs!.secretAppliedAt).toBe(updated.outs!.secretAppliedAt);
 
     // Drift: a display name changed elsewhere shows on read; the masked secret does not move the hash.
     emu.store.findIdentityProvider(created.id)!.displayName = "Google (edited)";

@@ -112,6 +112,11 @@ test("Apple added and Google removed: the flow gains Apple before it loses Googl
   expect(providerOf(s.emu, "#microsoft.graph.socialIdentityProvider")).toBeUndefined();
   expect(s.emu.store.identityProviderSecret("Apple-Managed-OIDC", "certificateData")).toBe(P8);
   expect(s.stack.backendBytes()).not.toContain("BEGIN PRIVATE KEY");
+  // Apple's key must be renewed every 6 months: the output says by when.
+  const renewBy = ((await s.stack.outputs()).identityProviders as any).apple.keyRenewBy as string;
+  const expected = new Date();
+  expected.setUTCMonth(expected.getUTCMonth() + 6);
+  expect(Math.abs(Date.parse(renewBy) - Date.parse(expected.toISOString().slice(0, 10)))).toBeLessThanOrEqual(24 * 3600 * 1000);
 });
 
 test("a display name changed elsewhere shows on refresh, and the next up writes the configured one back", async () => {
