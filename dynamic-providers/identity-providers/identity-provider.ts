@@ -257,9 +257,10 @@ export const identityProviderProvider: pulumi.dynamic.ResourceProvider<IdentityP
     const old = state(olds);
     const managed = diffManaged<IdentityProviderInputs>({ ...old, secret: "" }, news, {
       updatable: MANAGED[news.type] ?? [],
-      // A different kind is another object; Google and Facebook stay one per tenant, so the old one goes first.
+      // A different kind is another object. The new one is created first: it cannot collide with the old one (another
+      // type; the config allows one provider per type), and the flows that offer the old one move to the new one
+      // before the old one is deleted, which Graph would refuse while a flow still offers it.
       replaceOn: ["type"],
-      deleteBeforeReplace: true,
     });
     const rotated = secretChanged(old, news);
     return { ...managed, changes: managed.changes || rotated };

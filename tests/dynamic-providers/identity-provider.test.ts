@@ -81,8 +81,8 @@ describe("diff (pure)", () => {
     await expect(provider.diff!("p1", olds, { ...inputs, secret: UNKNOWN })).resolves.toMatchObject({ changes: true, replaces: [] });
   });
 
-  test("GIVEN another type WHEN diffed THEN a replacement, the old one deleted first", async () => {
-    await expect(provider.diff!("p1", olds, { ...inputs, type: "facebook" })).resolves.toMatchObject({ changes: true, replaces: ["type"], deleteBeforeReplace: true });
+  test("GIVEN another type WHEN diffed THEN a replacement, the new one created first (flows move to it before the old one goes)", async () => {
+    await expect(provider.diff!("p1", olds, { ...inputs, type: "facebook" })).resolves.toMatchObject({ changes: true, replaces: ["type"], deleteBeforeReplace: false });
   });
 });
 

@@ -129,6 +129,20 @@ test("a display name changed elsewhere shows on refresh, and the next up writes 
   expect(providerOf(s.emu, "#microsoft.graph.oidcIdentityProvider")!.displayName).toBe("Contoso partners");
 });
 
+test("a provider whose type changes under the same key is replaced new-first: the flow moves to it, then the old one goes", async () => {
+  const oldId = String(providerOf(s.emu, "#microsoft.graph.oidcIdentityProvider")!.id);
+  const asFacebook = { key: "partners", type: "facebook", clientId: "f-client", clientSecret: { secretConfig: "partnersClientSecret" } };
+  await configure([asFacebook, APPLE], ["emailPassword", "apple", "partners"], SECRETS.google2);
+  await s.stack.run(["config", "rm", "googleClientSecret"]);
+  const up = await s.stack.up();
+  expect(up.changes.replace).toBe(1);
+  const facebook = providerOf(s.emu, "#microsoft.graph.socialIdentityProvider")!;
+  expect(facebook.identityProviderType).toBe("Facebook");
+  expect(providerOf(s.emu, "#microsoft.graph.oidcIdentityProvider")).toBeUndefined();
+  expect(flowProviders(s.emu)).toEqual(["Apple-Managed-OIDC", "EmailPassword-OAUTH", "Facebook"].sort());
+  expect(flowProviders(s.emu)).not.toContain(oldId);
+});
+
 test("destroy removes the flow and the providers the stack made", async () => {
   await s.stack.destroy();
   expect(s.emu.store.listFlows()).toEqual([]);
