@@ -19,7 +19,12 @@ const CONFIG_KEY = /^[A-Za-z][A-Za-z0-9_.-]{0,99}$/;
 /** Where a secret comes from: a secret config key, or (Apple's .p8 key) a file. */
 function secretSource(what: string, allowFile: boolean) {
   const allowed = `{secretConfig: <key>}, a key set with pulumi config set --secret <key> <${what}>${allowFile ? ", or {file: <path of the .p8 file>}" : ""}`;
-  const fromConfig = strict({ secretConfig: text(`a config key name (letters, digits, _ . -), set with pulumi config set --secret`, (v) => (CONFIG_KEY.test(v) ? undefined : "is not a config key name")) });
+  // A value that is not a key name may be the secret itself, pasted in the wrong place: it is never shown.
+  const keyAllowed = "a config key name (letters, digits, _ . -), set with pulumi config set --secret";
+  const keyName = text(keyAllowed).superRefine((v, ctx) => {
+    if (!CONFIG_KEY.test(v)) report(ctx, [], "(not shown)", "is not a config key name (if it is the secret itself, remove it from the stack file)", keyAllowed);
+  });
+  const fromConfig = strict({ secretConfig: keyName });
   const fromFile = strict({ file: text("a path to the .p8 key file Apple gave (outside the repository is best: it is a private key)") });
   return z.unknown().transform((v, ctx): { readonly secretConfig: string } | { readonly file: string } => {
     if (typeof v === "string") {

@@ -46,14 +46,17 @@ export function loadStackConfig(): StackConfig {
     (key) =>
       `${formatConfigPath([key])}: ${describeProblem(key, "is a secret that no identity provider names", `pulumi config rm ${key}, or name it in identityProviders[] as {secretConfig: ${key}}`)}`,
   );
+  let parsed: StackConfig | undefined;
+  const problems: string[] = [];
   try {
-    const parsed = parseStackConfig(raw, { projectDir: process.cwd(), project: pulumi.getProject(), stack: pulumi.getStack() });
-    if (leftovers.length > 0) throw new ConfigValidationError(leftovers);
-    return parsed;
+    parsed = parseStackConfig(raw, { projectDir: process.cwd(), project: pulumi.getProject(), stack: pulumi.getStack() });
   } catch (e) {
-    if (e instanceof ConfigValidationError && leftovers.length > 0 && e.problems !== leftovers) throw new ConfigValidationError([...e.problems, ...leftovers]);
-    throw e;
+    if (!(e instanceof ConfigValidationError)) throw e;
+    problems.push(...e.problems);
   }
+  problems.push(...leftovers);
+  if (problems.length > 0 || !parsed) throw new ConfigValidationError(problems);
+  return parsed;
 }
 
 /** The config keys `identityProviders[].clientSecret/privateKey.secretConfig` name (read from the raw value). */

@@ -67,6 +67,7 @@ describe("identityProviders: parsing", () => {
 
   test.each([
     ["a secret written in the stack file", [{ ...google, clientSecret: "plain-secret" }], "identityProviders[0].clientSecret", "is written in the stack file; a secret must not be"],
+    ["a secret pasted as the key name", [{ ...google, clientSecret: { secretConfig: "plain-secret!/+" } }], "identityProviders[0].clientSecret.secretConfig", "is not a config key name"],
     ["an unknown type", [{ ...google, type: "github" }], "identityProviders[0].type", '"github" is not a valid identity provider type; allowed: google, facebook, apple, oidc'],
     ["a field of another type", [{ ...google, issuer: "https://x.example" }], "identityProviders[0].issuer", "is not a known key"],
     ["an http issuer", [{ ...partners, issuer: "http://idp.contoso.example" }], "identityProviders[0].issuer", "uses the scheme http:"],
