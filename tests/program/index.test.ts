@@ -424,3 +424,37 @@ describe("program (index.ts) on variants of the quickstart", () => {
     expect(h.invokes).toEqual([]);
   });
 });
+
+describe("entry point (main.ts, Pulumi.yaml's main)", () => {
+  test("GIVEN the quickstart config WHEN the entry point runs THEN it asks for the dynamic-provider process before any resource is registered, and the stack's outputs are index.ts's", async () => {
+    Object.assign(process.env, PLANTED);
+    try {
+      jest.resetModules();
+      const h = await installMocks();
+      h.pulumi.runtime.setAllConfig(toPulumiConfig(devStackConfig()));
+      // When each invoke reaches the engine (here the mocks' monitor), how many resources it had registered.
+      const monitor = h.pulumi.runtime.getMonitor() as { invoke(req: any, cb: unknown): unknown };
+      const invoke = monitor.invoke.bind(monitor);
+      const seen: [string, number][] = [];
+      monitor.invoke = (req, cb) => {
+        seen.push([req.getTok(), h.registrations.length]);
+        return invoke(req, cb);
+      };
+      const { WARM_UP_TOKEN } = await import("../../dynamic-providers/reference");
+      const main = require("../../main") as () => Promise<Record<string, unknown>>;
+      const outputs = await main();
+      await h.settle();
+
+      // The warm-up comes first; the mocks refuse it as the dynamic-provider process does, and the run goes on.
+      expect(seen[0]).toEqual([WARM_UP_TOKEN, 0]);
+      expect(h.invokes.filter((i) => i.token === WARM_UP_TOKEN)).toHaveLength(1);
+      expect(graphOf(h)).toEqual(QUICKSTART_GRAPH);
+      const index = (await import("../../index")) as Record<string, unknown>;
+      expect(Object.keys(outputs).sort()).toEqual(Object.keys(index).filter((k) => k !== "__esModule").sort());
+      expect(await promiseOf(outputs.tenantId as never)).toBe(TENANT_ID);
+      expect(await promiseOf(outputs.apps as never)).toEqual(await promiseOf(index.apps as never));
+    } finally {
+      for (const k of Object.keys(PLANTED)) delete process.env[k];
+    }
+  });
+});
