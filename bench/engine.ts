@@ -116,10 +116,11 @@ function sizedConfig(emu: Emulator, size: Size, appIds: readonly string[]) {
  *   - creating the default branding: 6 under the emulator's default answer to the [inferred] PATCH of a missing
  *     default (404: look, PATCH, list the localizations, create one, PATCH the default it brought, delete the
  *     helper localization);
- *   - one upload per image (here the default branding's banner), and the readiness check's one Graph read.
+ *   - per image (here the default branding's banner): one lookup (an image already there with the same bytes is
+ *     adopted unwritten) and one upload; and the readiness check's one Graph read.
  */
 function minimalFirstUp(size: Size): number {
-  return 2 * (size.flows + size.apps + size.locales) + 6 + 1 + 1;
+  return 2 * (size.flows + size.apps + size.locales) + 6 + 2 + 1;
 }
 
 /** `__provider` of every dynamic resource in the state, as stored (a secret: its ciphertext). */

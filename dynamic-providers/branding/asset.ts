@@ -7,7 +7,7 @@
  * Life of the resource:
  * - create / update: read the file at `filePath`, check its SHA-256 against `contentSha256` (the hash the program
  *   computed, so a plan never uploads other bytes than it showed), PUT it with `contentType`. State holds the path
- *   and the hash, never the bytes.
+ *   and the hash, never the bytes. Create first GETs the stream: the same bytes already there are adopted unwritten.
  * - read: GET the stream and hash the live bytes; `{}`/empty (unset) or 404 means gone; other bytes show as a
  *   different `contentSha256` (drift: the next `up` uploads the file again).
  * - delete: DELETE the stream (404 = done). Whether Graph honours it is [unknown] (§4.5): if it refuses, the delete
@@ -15,7 +15,7 @@
  * `contentSha256` / `contentType` change in place (one PUT); `locale` / `kind` replace; `filePath` alone changes nothing.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { graphClient, GraphRequestError, type GraphConnection } from "../graph";
+import { graphClient, GraphRequestError, type GraphClient, type GraphConnection } from "../graph";
 import { ruleFailures, ProviderError } from "../core";
 import { checkConnection, diffManaged, failure, isUnknown, upgradeState, withCleanErrors } from "../provider-kit";
 import { BRANDING_LOCALE_RULE } from "./rules";
@@ -145,6 +145,16 @@ function upgrade(props: Record<string, unknown>): BrandingAssetOutputs {
   return upgradeState<BrandingAssetOutputs>(props, STATE_VERSION);
 }
 
+/** The images and CSS a branding locale (`0`: the default) has set (`npm run export`), in kind order. */
+export async function discoverAssets(client: GraphClient, locale: string): Promise<{ kind: BrandingAssetKind; contentType: string; bytes: Buffer }[]> {
+  const out: { kind: BrandingAssetKind; contentType: string; bytes: Buffer }[] = [];
+  for (const kind of BRANDING_ASSET_KINDS) {
+    const live = await client.getContent(streamPath(client.connection.tenantId, locale, kind));
+    if (live && !isUnset(live)) out.push({ kind, contentType: live.contentType.split(";")[0]!.trim().toLowerCase(), bytes: live.bytes });
+  }
+  return out;
+}
+
 export const brandingAssetProvider: pulumi.dynamic.ResourceProvider<BrandingAssetInputs, BrandingAssetOutputs> = withCleanErrors({
   async check(_olds, news) {
     const failures = [...checkConnection(news.connection), ...checkBrandingAsset(news)];
@@ -163,8 +173,12 @@ export const brandingAssetProvider: pulumi.dynamic.ResourceProvider<BrandingAsse
   },
 
   async create(inputs) {
+    // An image or CSS already there with the same bytes (a tenant made by hand, `npm run export`) is adopted as it
+    // is: nothing is written. The read takes no replication-lag retries: a stream not there yet is simply uploaded.
+    const live = await graphClient(inputs.connection).getContent(streamPath(inputs.connection.tenantId, inputs.locale, inputs.kind));
+    const same = live !== undefined && !isUnset(live) && sha256Hex(live.bytes) === inputs.contentSha256.toLowerCase();
     // The localization may have been created moments ago: a 404 on its stream may be replication lag.
-    await upload(inputs, inputs.locale !== "0");
+    if (!same) await upload(inputs, inputs.locale !== "0");
     return { id: streamPath(inputs.connection.tenantId, inputs.locale, inputs.kind), outs: outputs(inputs) };
   },
 

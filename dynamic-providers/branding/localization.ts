@@ -19,6 +19,7 @@ import {
   brandingPatch,
   checkBrandingProperties,
   definedProperties,
+  discoveredValues,
   droppedKeys,
   keysChangedFrom,
   managedView,
@@ -103,8 +104,16 @@ function upgrade(props: Record<string, unknown>): BrandingLocalizationOutputs {
 /** Takes an existing localization to `desired` with at most one PATCH. */
 async function adopt(client: GraphClient, path: string, live: LiveLocalization, inputs: BrandingLocalizationInputs, replicationLag: boolean) {
   const desired = definedProperties(inputs.properties);
-  // Every desired key is sent: a GET may show values inherited from the default that the locale does not hold.
-  const body = brandingPatch(live, desired, [], () => null, {}, Object.keys(desired));
+  // A GET may show values inherited from the default that the locale does not hold (reference §4.6): a key that
+  // reads as desired is sent anyway when the default holds that same value, so the locale then holds it itself.
+  // A key that reads as desired and differs from the default is the locale's own: adopted without a write.
+  let body = brandingPatch(live, desired, [], () => null);
+  const readsAsDesired = Object.keys(desired).filter((k) => !(k in body));
+  if (readsAsDesired.length > 0) {
+    const defaults = await client.getOrUndefined<Record<string, unknown>>(`/organization/${encodeURIComponent(client.connection.tenantId)}/branding`, { headers: { "Accept-Language": "0" } });
+    const mayBeInherited = readsAsDesired.filter((k) => Object.keys(brandingPatch(defaults, { [k]: (desired as Record<string, unknown>)[k] } as BrandingProperties, [], () => null)).length === 0);
+    if (mayBeInherited.length > 0) body = brandingPatch(live, desired, [], () => null, {}, mayBeInherited);
+  }
   if (Object.keys(body).length > 0) {
     try {
       await client.patch(path, body, { replicationLag });
@@ -113,6 +122,14 @@ async function adopt(client: GraphClient, path: string, live: LiveLocalization, 
     }
   }
   return { id: path, outs: outputs(inputs, desired, true) };
+}
+
+/** Every localization of the tenant's branding but the default (`npm run export`), with what each holds. */
+export async function discoverLocalizations(client: GraphClient): Promise<{ locale: string; values: BrandingValues; unmanaged: string[] }[]> {
+  const all = await client.list<LiveLocalization>(`/organization/${encodeURIComponent(client.connection.tenantId)}/branding/localizations`);
+  return all
+    .filter((l) => l.id && l.id !== "0" && l.id.toLowerCase() !== "default")
+    .map((l) => ({ locale: l.id as string, ...discoveredValues(l) }));
 }
 
 export const brandingLocalizationProvider: pulumi.dynamic.ResourceProvider<BrandingLocalizationInputs, BrandingLocalizationOutputs> = withCleanErrors({

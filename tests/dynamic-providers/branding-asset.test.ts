@@ -77,6 +77,21 @@ describe("check", () => {
 });
 
 describe("create", () => {
+  test("GIVEN the same image already set (a hand-made tenant being adopted) WHEN creating THEN nothing is written; other bytes are uploaded once", async () => {
+    const file = await setUp();
+    await create(file);
+    t.emu.clearLog();
+    const { outs } = await create(file);
+    expect(writeCalls(t.emu)).toEqual([]);
+    expect(outs.contentSha256).toBe(file.sha256);
+
+    const other = writeFixture(t.dir, "other.png", png(245, 36, [200, 20, 20]));
+    t.emu.clearLog();
+    await create(other);
+    expect(writeCalls(t.emu)).toEqual([`PUT ${t.base}/localizations/0/bannerLogo 204`]);
+    expect(t.emu.store.getDefaultBranding()?.streams.bannerLogo?.sha256).toBe(other.sha256);
+  });
+
   test("GIVEN a PNG file WHEN creating THEN exactly one PUT under /localizations/0/ uploads its bytes and state holds only path and hash", async () => {
     const file = await setUp();
     const { id, outs } = await create(file);
@@ -131,11 +146,13 @@ describe("create", () => {
   });
 
   test("GIVEN a localization created moments ago (replication lag) WHEN uploading its image THEN the PUT is retried until it lands", async () => {
-    const file = await setUp({ replicationLag: { requests: 2 } });
+    // Three lagged answers: the create's first look at the stream (is that image already there?) gets one.
+    const file = await setUp({ replicationLag: { requests: 3 } });
     // Created through Graph, so that it lags like a real create.
     await brandingLocalizationProvider.create({ connection: t.conn, locale: "de-DE", properties: {} });
     t.emu.clearLog();
     await create(file, { locale: "de-DE" });
+    expect(t.emu.requests.filter((r) => r.method === "GET" && r.path.endsWith("/bannerLogo")).map((r) => r.status)).toEqual([404]);
     expect(writeCalls(t.emu)).toEqual([
       `PUT ${t.base}/localizations/de-DE/bannerLogo 404`,
       `PUT ${t.base}/localizations/de-DE/bannerLogo 404`,
