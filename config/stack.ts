@@ -37,8 +37,8 @@ export interface ParseStackConfigOptions {
 function stackShape(opts: ParseStackConfigOptions) {
   return strict({
     tenant: tenantSchema,
-    /** At least one; keys unique. */
-    apps: list(appSchema, "apps", 1),
+    /** Keys unique. @default - none (a tenant with branding or flows only, as an export of a tenant without linked apps gives) */
+    apps: list(appSchema, "apps").default([]),
     /** @default - none */
     customAttributes: list(customAttributeSchema, "custom attributes").default([]),
     /** Social, Apple and OIDC providers user flows may offer. @default - none */

@@ -27,7 +27,7 @@ import type * as MicrosoftGraphBeta from "@microsoft/microsoft-graph-types-beta"
 import { graphClient, GraphRequestError, type GraphClient, type GraphConnection } from "../graph";
 import { isAnswerLost, isNotFound, ProviderError } from "../core";
 import { PartialCreateError, checkConnection, diffManaged, isUnknown, jsonEqual, upgradeState, withCleanErrors } from "../provider-kit";
-import { type BrandingProperties, type BrandingValues, checkBrandingProperties, definedProperties, managedView, liveValues, brandingPatch, droppedKeys, sameValue } from "./properties";
+import { type BrandingProperties, type BrandingValues, checkBrandingProperties, definedProperties, managedView, liveValues, brandingPatch, droppedKeys, sameValue, discoveredValues } from "./properties";
 import { ReferencedResource } from "../reference";
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -177,6 +177,12 @@ function outputs(
 
 function upgrade(props: Record<string, unknown>): DefaultBrandingOutputs {
   return upgradeState<DefaultBrandingOutputs>(props, STATE_VERSION);
+}
+
+/** The default branding as the tenant has it (`npm run export`); `undefined` when there is none. */
+export async function discoverDefaultBranding(client: GraphClient): Promise<ReturnType<typeof discoveredValues> | undefined> {
+  const live = await getDefault(client);
+  return live ? discoveredValues(live) : undefined;
 }
 
 export const defaultBrandingProvider: pulumi.dynamic.ResourceProvider<DefaultBrandingInputs, DefaultBrandingOutputs> = withCleanErrors({

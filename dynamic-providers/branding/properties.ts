@@ -8,7 +8,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { failure, isUnknown, jsonEqual } from "../provider-kit";
 import { Rule, ruleFailures } from "../core";
-import { BRANDING_COMPLEX_RULES, BRANDING_VALUE_RULES, type BrandingValueKey } from "./rules";
+import { BRANDING_ASSET_KINDS, BRANDING_COMPLEX_RULES, BRANDING_VALUE_RULES, type BrandingValueKey } from "./rules";
 
 /** The stream kinds (images, CSS) live in the rule table, which the config reads too. */
 export { BRANDING_ASSET_KINDS, type BrandingAssetKind } from "./rules";
@@ -262,4 +262,37 @@ export function droppedKeys(
     }
   }
   return { keys, subkeys };
+}
+
+/** Properties of a branding read that carry no content of their own. */
+const NOT_CONTENT_KEYS = new Set(["id", "cdnList", "@odata.context", "@odata.type", "@odata.id"]);
+const STREAM_KEYS = new Set<string>(BRANDING_ASSET_KINDS);
+
+/**
+ * A branding read as an export sees it: the managed keys Graph has a value for (complex keys: the sub-keys set),
+ * and the other keys that hold a value, which this project does not manage (streams are read separately).
+ */
+export function discoveredValues(live: Record<string, unknown> | undefined): { values: BrandingValues; unmanaged: string[] } {
+  const values: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(liveValues(live, BRANDING_KEYS))) {
+    if (v === null || v === "") continue;
+    if (isComplexKey(key) && isPlainObject(v)) {
+      const set = Object.fromEntries(Object.entries(v).filter(([, sub]) => sub !== null && sub !== undefined));
+      if (Object.keys(set).length > 0) values[key] = set;
+    } else values[key] = v;
+  }
+  const managed = new Set<string>(BRANDING_KEYS);
+  const unmanaged = Object.entries(live ?? {})
+    // `…RelativeUrl`: read-only CDN paths of the streams, which are read as streams.
+    .filter(([k, v]) => !managed.has(k) && !NOT_CONTENT_KEYS.has(k) && !STREAM_KEYS.has(k) && !k.includes("@odata") && !/RelativeUrl$/.test(k) && !isEmptyValue(v))
+    .map(([k]) => k)
+    .sort();
+  return { values, unmanaged };
+}
+
+function isEmptyValue(v: unknown): boolean {
+  if (v === null || v === undefined || v === "") return true;
+  if (Array.isArray(v)) return v.length === 0;
+  if (isPlainObject(v)) return Object.values(v).every(isEmptyValue);
+  return false;
 }

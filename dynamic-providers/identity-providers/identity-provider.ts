@@ -18,7 +18,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type * as MicrosoftGraphBeta from "@microsoft/microsoft-graph-types-beta";
-import { graphClient, isConflict, isGraphError, type GraphConnection } from "../graph";
+import { graphClient, isConflict, isGraphError, type GraphClient, type GraphConnection } from "../graph";
 import { ProviderError, isAnswerLost, pollUntil, ruleFailures } from "../core";
 import { PartialCreateError, changedKeys, checkConnection, checkOneOf, diffManaged, failure, isUnknown, progress, upgradeState, withCleanErrors } from "../provider-kit";
 import { ReferencedResource } from "../reference";
@@ -182,6 +182,42 @@ async function adopt(inputs: IdentityProviderInputs, existing: GraphProvider): P
     throw new PartialCreateError(id, { ...outputsFrom(inputs, id, now()), secretHash: "" }, e);
   }
   return { id, outs: outputsFrom(inputs, id, now()) };
+}
+
+/** A provider as the tenant has it (`npm run export`): its managed values, never a secret (Graph masks them). */
+export type DiscoveredIdentityProvider = { readonly id: string } & Omit<IdentityProviderInputs, "connection" | "secret">;
+
+/**
+ * The tenant's social, Apple and OIDC providers (`npm run export`), and the others: the built-in ones (email and
+ * password, one-time passcode), which flows name by kind, and types this project does not model.
+ */
+export async function discoverIdentityProviders(client: GraphClient): Promise<{ providers: DiscoveredIdentityProvider[]; others: { id: string; displayName: string; type: string }[] }> {
+  const all = await client.list<GraphProvider>(PROVIDERS);
+  const providers: DiscoveredIdentityProvider[] = [];
+  const others: { id: string; displayName: string; type: string }[] = [];
+  const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
+  for (const p of all) {
+    const id = String(p.id ?? "");
+    const displayName = String(p.displayName ?? "");
+    const odata = String(p["@odata.type"] ?? "").replace(/^#microsoft\.graph\./, "");
+    const social = String(p.identityProviderType ?? "").toLowerCase();
+    const auth = (p.clientAuthentication ?? {}) as Record<string, unknown>;
+    const defined = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+    if (odata.toLowerCase() === "socialidentityprovider" && (social === "google" || social === "facebook")) {
+      providers.push(defined({ id, type: social, displayName, clientId: str(p.clientId) }));
+    } else if (odata.toLowerCase() === "applemanagedidentityprovider") {
+      providers.push(defined({ id, type: "apple" as const, displayName, developerId: str(p.developerId), serviceId: str(p.serviceId), keyId: str(p.keyId) }));
+    } else if (odata.toLowerCase() === "oidcidentityprovider") {
+      const clientAuthentication = str(auth.clientSecretAuthenticationType) as OidcClientAuthentication | undefined;
+      providers.push(defined({
+        id, type: "oidc" as const, displayName, clientId: str(p.clientId), issuer: str(p.issuer), wellKnownEndpoint: str(p.wellKnownEndpoint),
+        scope: str(p.scope), clientAuthentication,
+      }));
+    } else {
+      others.push({ id, displayName, type: odata === "socialIdentityProvider" ? `socialIdentityProvider (${String(p.identityProviderType ?? "")})` : odata });
+    }
+  }
+  return { providers, others };
 }
 
 /** Makes sure the tenant has the Authentication Extensions app's service principal (§1.8); another run may race. */

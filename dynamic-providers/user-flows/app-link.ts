@@ -161,6 +161,11 @@ async function listLinks(client: GraphClient, userFlowId: string): Promise<LinkP
   }
 }
 
+/** The app ids linked to a flow (`npm run export`); none when the flow is gone. */
+export async function discoverFlowApps(client: GraphClient, userFlowId: string): Promise<string[]> {
+  return ((await listLinks(client, userFlowId)) ?? []).map((l) => (l.appId ?? "").toLowerCase()).filter(Boolean);
+}
+
 // ---------------------------------------------------------------------------------------------- resource
 
 export interface UserFlowAppLinkArgs {

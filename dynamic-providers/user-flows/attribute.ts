@@ -14,7 +14,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type * as MicrosoftGraphBeta from "@microsoft/microsoft-graph-types-beta";
-import { graphClient, type GraphConnection } from "../graph";
+import { graphClient, type GraphClient, type GraphConnection } from "../graph";
 import { isAnswerLost, ruleFailures, ProviderError } from "../core";
 import { PartialCreateError, checkConnection, diffManaged, isUnknown, odataString, upgradeState, withCleanErrors } from "../provider-kit";
 import { CUSTOM_ATTRIBUTE_DATA_TYPES, CUSTOM_ATTRIBUTE_RULES } from "./rules";
@@ -111,6 +111,25 @@ async function adopt(inputs: UserFlowAttributeInputs, existing: GraphAttribute):
     }
   }
   return { id, outs };
+}
+
+/** A custom attribute as the tenant has it (`npm run export`); `dataType` as Graph names it. */
+export interface DiscoveredAttribute {
+  readonly id: string;
+  readonly displayName: string;
+  readonly dataType: string;
+  readonly description?: string;
+}
+
+/** Every custom user flow attribute of the tenant (`npm run export`). */
+export async function discoverCustomAttributes(client: GraphClient): Promise<DiscoveredAttribute[]> {
+  const all = await client.list<GraphAttribute>(`${ATTRIBUTES}?$filter=userFlowAttributeType eq ${odataString("custom")}`);
+  return all.map((a) => ({
+    id: a.id ?? "",
+    displayName: a.displayName ?? "",
+    dataType: String(a.dataType ?? ""),
+    ...(a.description ? { description: a.description } : {}),
+  }));
 }
 
 // ---------------------------------------------------------------------------------------------- provider

@@ -418,6 +418,30 @@ async function adopt(client: GraphClient, inputs: UserFlowInputs, existing: Flow
   return { id: flowId, outs: outputsFrom(inputs.connection, settingsOf(inputs), flowId) };
 }
 
+/** A sign-up/sign-in flow as the tenant has it (`npm run export`). */
+export interface DiscoveredFlow extends FlowSettings {
+  readonly id: string;
+}
+
+/**
+ * Every user flow of the tenant, read for an export: the sign-up/sign-in flows with their managed settings, and the
+ * other flows (another `@odata.type`), which this project does not model.
+ */
+export async function discoverUserFlows(client: GraphClient): Promise<{ flows: DiscoveredFlow[]; others: { id: string; displayName: string; type: string }[] }> {
+  const all = await client.list<FlowPayload>(FLOWS);
+  const flows: DiscoveredFlow[] = [];
+  const others: { id: string; displayName: string; type: string }[] = [];
+  for (const f of all) {
+    const id = f.id ?? "";
+    if ((f["@odata.type"] ?? "").toLowerCase() !== FLOW_ODATA_TYPE.toLowerCase()) {
+      others.push({ id, displayName: f.displayName ?? "", type: (f["@odata.type"] ?? "").replace(/^#microsoft\.graph\./, "") });
+      continue;
+    }
+    flows.push({ id, ...(await liveSettings(client, id, f)) });
+  }
+  return { flows, others };
+}
+
 // ---------------------------------------------------------------------------------------------- provider
 
 function state(props: unknown): UserFlowOutputs {

@@ -81,7 +81,6 @@ const invalidCases: Row[] = [
   ["resource group create is a string", (c) => (c.tenant.create.resourceGroup.create = "true", c), "tenant.create.resourceGroup.create", ['"true" is not a boolean', "allowed: true or false"]],
   ["existing tenantId is not a GUID", (c) => ({ ...c, tenant: { existing: { tenantId: "contoso", subdomain: "contoso" } } }), "tenant.existing.tenantId", ['"contoso" is not a GUID', "allowed: a GUID"]],
   // apps
-  ["apps is empty", (c) => ({ ...c, apps: [], userFlows: [] }), "apps", ["[] has 0 items", "at least 1"]],
   ["app keys repeat", (c) => (c.apps[1].key = "spa", c.userFlows[0].apps = [], c), "apps[1].key", ['"spa" duplicates apps[0].key', "a unique key per app"]],
   ["app key has upper case", (c) => (c.apps[0].key = "Spa", c.userFlows[0].apps = [], c), "apps[0].key", ['"Spa"', "[a-z][a-z0-9-]{0,39}"]],
   ["app displayName is 121 characters", (c) => (c.apps[0].displayName = "d".repeat(121), c), "apps[0].displayName", ["is 121 characters long", "1-120 characters"]],
@@ -223,6 +222,13 @@ describe("parseStackConfig applies defaults and derives values", () => {
     const c = validConfig();
     c.userFlows[0] = { key: "signup-signin", displayName: "SignUpSignIn", identityProviders: ["emailOtp", "emailPassword"] };
     parsed = parseStackConfig(c, { projectDir: repoRoot });
+  });
+
+  test("GIVEN no apps (a tenant with flows and branding only, as an export of a tenant without linked apps gives) WHEN parsed THEN apps is empty", () => {
+    const c = validConfig();
+    delete (c as Record<string, unknown>).apps;
+    c.userFlows[0].apps = [];
+    expect(parseStackConfig(c, { projectDir: repoRoot }).apps).toEqual([]);
   });
 
   test("GIVEN no endpoints, graph or lifecycle WHEN parsed THEN public cloud, default tuning and protected apply", () => {
