@@ -94,7 +94,7 @@ export function stackExport(snap: TenantSnapshot, opts: ExportOptions): StackExp
     idpKeyById.set(p.id.toLowerCase(), key);
     identityProviders.push(identityProviderEntry(key, p, opts.stack, secretCommands));
   }
-  for (const o of snap.otherIdentityProviders) {
+  for (const o of [...snap.otherIdentityProviders].sort(byText((x) => `${x.displayName.toLowerCase()} ${x.id}`))) {
     if (/^builtInIdentityProvider$/i.test(o.type)) continue; // email + password and one-time passcode: flows name them by kind
     notExported.push(`identity provider ${JSON.stringify(o.displayName)} (${o.id}): type ${o.type} is not modelled; left unmanaged`);
   }
@@ -144,7 +144,7 @@ export function stackExport(snap: TenantSnapshot, opts: ExportOptions): StackExp
     });
   }
   apps.sort(byText((a) => String(a.key)));
-  for (const o of snap.otherFlows) notExported.push(`user flow ${JSON.stringify(o.displayName)} (${o.id}): type ${o.type} is not modelled; left unmanaged`);
+  for (const o of [...snap.otherFlows].sort(byText((x) => `${x.displayName.toLowerCase()} ${x.id}`))) notExported.push(`user flow ${JSON.stringify(o.displayName)} (${o.id}): type ${o.type} is not modelled; left unmanaged`);
 
   // Branding: the default and each localization; a localization's value equal to the default's is left out
   // (Graph may show inherited values on a localization, and either way the page shows the same).
