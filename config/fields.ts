@@ -4,7 +4,7 @@
  * providers' `check` say the same thing about the same value.
  */
 import { z } from "zod";
-import { NIL_GUID, Rule, isGuid, lengthAllowed, lengthProblem, ruleValueProblem } from "../dynamic-providers/core";
+import { NIL_GUID, Rule, httpsUrlProblem, isGuid, lengthAllowed, lengthProblem, ruleValueProblem } from "../dynamic-providers/core";
 import { describeProblem, report, typeProblem } from "./messages";
 
 export { NIL_GUID };
@@ -138,17 +138,7 @@ export const boundedText = (max: number, min = 0) => text(lengthAllowed(max, min
 
 /** An https origin (no path, query, fragment or credentials), normalized to its origin. */
 export const httpsOrigin = () =>
-  text("an https:// origin without a path, e.g. https://graph.microsoft.com", (v) => {
-    let url: URL;
-    try {
-      url = new URL(v);
-    } catch {
-      return "is not an absolute URL";
-    }
-    if (url.protocol !== "https:") return `uses the scheme ${url.protocol}`;
-    if (url.pathname !== "/" || url.search || url.hash || url.username || url.password) return "has a path, query, fragment or credentials";
-    return undefined;
-  }).transform((v) => new URL(v).origin);
+  text("an https:// origin without a path, e.g. https://graph.microsoft.com", (v) => httpsUrlProblem(v, { origin: true })).transform((v) => new URL(v).origin);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Defensive readers of a partially parsed value (refinements and cross-references run even when a child failed)

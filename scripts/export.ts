@@ -11,6 +11,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { graphClient, PUBLIC_CLOUD } from "../dynamic-providers/graph";
 import { parseStackConfig } from "../config/schema";
+import { httpsUrlProblem } from "../dynamic-providers/core";
 import { readTenant } from "../export/read";
 import { stackExport } from "../export/stack-file";
 
@@ -31,16 +32,9 @@ interface Args {
 }
 
 function origin(flag: string, value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`${flag} ${JSON.stringify(value)} is not a URL; allowed: an https origin such as ${flag === "--graph" ? PUBLIC_CLOUD.graphEndpoint : PUBLIC_CLOUD.authorityHost}`);
-  }
-  if (url.protocol !== "https:" || (url.pathname !== "/" && url.pathname !== "") || url.search || url.hash || url.username) {
-    throw new UsageError(`${flag} ${JSON.stringify(value)} is not an https origin; allowed: https://host[:port], no path`);
-  }
-  return url.origin;
+  const problem = httpsUrlProblem(value, { origin: true });
+  if (problem) throw new UsageError(`${flag} ${JSON.stringify(value)} ${problem}; allowed: an https origin such as ${flag === "--graph" ? PUBLIC_CLOUD.graphEndpoint : PUBLIC_CLOUD.authorityHost}`);
+  return new URL(value).origin;
 }
 
 export function parseArgs(argv: readonly string[]): Args {

@@ -26,3 +26,20 @@ export const NIL_GUID = "00000000-0000-0000-0000-000000000000";
  */
 export const LIFECYCLES = ["protected", "ephemeral"] as const;
 export type TenantLifecycle = (typeof LIFECYCLES)[number];
+
+/**
+ * What is wrong with `value` as an absolute https URL (`origin`: also no path, query or fragment), in the words of
+ * the config's messages; `undefined` when it is one. Credentials in the URL are always refused.
+ */
+export function httpsUrlProblem(value: string, opts: { origin?: boolean } = {}): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return "is not an absolute URL";
+  }
+  if (url.protocol !== "https:") return `uses the scheme ${url.protocol}`;
+  if (opts.origin && (url.pathname !== "/" || url.search || url.hash || url.username || url.password)) return "has a path, query, fragment or credentials";
+  if (url.username || url.password) return "carries a user name or password";
+  return undefined;
+}

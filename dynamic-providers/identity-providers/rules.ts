@@ -7,7 +7,7 @@
  * no `client_secret_basic`), §1.3 (one Google, Facebook and Apple per tenant).
  * @see https://learn.microsoft.com/en-us/graph/api/identitycontainer-post-identityproviders?view=graph-rest-beta
  */
-import { Rule, lengthAllowed, lengthProblem } from "../core";
+import { Rule, httpsUrlProblem, lengthAllowed, lengthProblem } from "../core";
 
 /** The kinds of provider, by this project's names. */
 export const IDENTITY_PROVIDER_TYPES = ["google", "facebook", "apple", "oidc"] as const;
@@ -29,17 +29,7 @@ function required(max: number, example: string): Rule {
 const httpsUrl: Rule = {
   type: "string",
   allowed: "an absolute https:// URL",
-  problem: (v: string) => {
-    let url: URL;
-    try {
-      url = new URL(v);
-    } catch {
-      return "is not an absolute URL";
-    }
-    if (url.protocol !== "https:") return `uses the scheme ${url.protocol}`;
-    if (url.username || url.password) return "carries a user name or password";
-    return undefined;
-  },
+  problem: (v: string) => httpsUrlProblem(v),
   examples: { valid: ["https://idp.contoso.example/", "https://login.microsoftonline.com/11111111-2222-4333-8444-555555555555/v2.0"], invalid: ["http://idp.contoso.example", "idp.contoso.example"] },
 };
 

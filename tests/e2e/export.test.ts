@@ -197,7 +197,7 @@ describe("npm run export: what it answers", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--tenant "contoso" is not a tenant id; allowed: a GUID/);
     const g = await runExport(stack.env, ["--tenant", emu.tenantId, "--graph", "http://graph.example"]);
-    expect(g.stderr).toMatch(/--graph "http:\/\/graph.example" is not an https origin/);
+    expect(g.stderr).toMatch(/--graph "http:\/\/graph.example" uses the scheme http:; allowed: an https origin/);
     expect(emu.requests).toEqual([]);
   });
 });
