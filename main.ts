@@ -6,7 +6,8 @@
  * request sent from there would wait until all of it is done; from here the process starts while it is done
  * (see `startProviderProcess`). A no-op preview of the smallest stack is about 0.2 s faster (`npm run bench`).
  */
-import { startProviderProcess } from "./dynamic-providers/reference";
+// Only this import before the request: anything more (even `@pulumi/pulumi`, see warm-up.ts) delays it.
+import { startProviderProcess } from "./dynamic-providers/warm-up";
 
 export = async (): Promise<Record<string, unknown>> => {
   await startProviderProcess();

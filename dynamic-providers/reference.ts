@@ -238,23 +238,3 @@ function replaceDirectory(staging: string, target: string, hash: string): void {
     if (moved) fs.rmSync(retired, { recursive: true, force: true });
   }
 }
-
-/** The function the warm-up asks for: one the dynamic-provider process does not have (it implements none). */
-export const WARM_UP_TOKEN = "pulumi-nodejs:dynamic:startProcess";
-
-/**
- * Has the engine start Pulumi's dynamic-provider process now, and yields once so that the request is sent, before
- * the program's own modules load and its config is validated.
- *
- * The engine starts that process — a second Node.js that loads the Pulumi SDK, about 0.45 s here — only when the
- * program first needs it, which would be its first dynamic resource, registered after the program's modules have
- * loaded and the config is validated (another 0.3–0.5 s, synchronous: nothing else runs meanwhile). An invoke of
- * the `pulumi-nodejs` package needs the same default provider, so the engine starts the process for it; the process
- * answers "unknown function" (it implements no function), which is ignored. Nothing is written to the state for
- * an invoke, and its default provider is the one every dynamic resource of the stack already uses. The yield is
- * one turn of the event loop, not a wait for an answer: the program then loads while the process starts.
- */
-export async function startProviderProcess(): Promise<void> {
-  pulumi.runtime.invoke(WARM_UP_TOKEN, {}).catch(() => undefined);
-  await new Promise<void>((resolve) => setImmediate(resolve));
-}
