@@ -20,6 +20,7 @@ import { ruleFailures, ProviderError } from "../core";
 import { checkConnection, diffManaged, failure, isUnknown, upgradeState, withCleanErrors } from "../provider-kit";
 import { BRANDING_LOCALE_RULE } from "./rules";
 import { BRANDING_ASSET_KINDS, type BrandingAssetKind } from "./properties";
+import { streamPath } from "./paths";
 import { ReferencedResource } from "../reference";
 
 
@@ -85,10 +86,6 @@ export function checkBrandingAsset(news: Partial<Record<keyof BrandingAssetInput
     }
   }
   return out;
-}
-
-function streamPath(tenantId: string, locale: string, kind: string): string {
-  return `/organization/${encodeURIComponent(tenantId)}/branding/localizations/${encodeURIComponent(locale)}/${kind}`;
 }
 
 function sha256Hex(bytes: Uint8Array): string {

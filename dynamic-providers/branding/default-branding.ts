@@ -28,6 +28,7 @@ import { graphClient, GraphRequestError, type GraphClient, type GraphConnection 
 import { isAnswerLost, isNotFound, ProviderError } from "../core";
 import { PartialCreateError, checkConnection, diffManaged, isUnknown, jsonEqual, upgradeState, withCleanErrors } from "../provider-kit";
 import { type BrandingProperties, type BrandingValues, checkBrandingProperties, definedProperties, managedView, liveValues, brandingPatch, droppedKeys, sameValue, discoveredValues } from "./properties";
+import { brandingPath, DEFAULT_LOCALE_HEADERS, localizationPath, localizationsPath, readDefaultBranding, type LiveBranding } from "./paths";
 import { ReferencedResource } from "../reference";
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -64,25 +65,13 @@ export interface DefaultBrandingArgs {
 }
 
 const STATE_VERSION = 1;
-/** `Accept-Language: 0` addresses the default branding; without it Node's fetch sends `*` (reference §4.2). */
-const DEFAULT_LOCALE_HEADERS = { "Accept-Language": "0" } as const;
 /** Locales tried, in order, for the localization whose POST creates a missing default (reference §4.4). */
 const BOOTSTRAP_LOCALES = ["en-US", "en-GB", "fr-FR", "de-DE", "es-ES"];
 /** Statuses with which Graph refuses to delete a default branding (reference §4.7): it stays, so reset instead. */
 const DELETE_REFUSED_STATUSES = [400, 403, 405, 409];
 
-function brandingPath(tenantId: string): string {
-  return `/organization/${encodeURIComponent(tenantId)}/branding`;
-}
-
 function resourceId(tenantId: string): string {
-  return `${brandingPath(tenantId)}/localizations/0`;
-}
-
-type LiveBranding = MicrosoftGraphBeta.OrganizationalBranding & Record<string, unknown>;
-
-async function getDefault(client: GraphClient, opts: { replicationLag?: boolean } = {}): Promise<LiveBranding | undefined> {
-  return client.getOrUndefined<LiveBranding>(brandingPath(client.connection.tenantId), { headers: DEFAULT_LOCALE_HEADERS, ...opts });
+  return localizationPath(tenantId, "0");
 }
 
 async function patchDefault(client: GraphClient, body: Record<string, unknown>, opts: { replicationLag?: boolean } = {}): Promise<void> {
@@ -102,7 +91,7 @@ async function createDefault(client: GraphClient, body: Record<string, unknown>)
   } catch (e) {
     if (!isNotFound(e)) throw e;
   }
-  const localizations = `${brandingPath(client.connection.tenantId)}/localizations`;
+  const localizations = localizationsPath(client.connection.tenantId);
   const existing = await client.list<{ id?: string }>(localizations);
   const taken = new Set(existing.map((l) => (l.id ?? "").toLowerCase()));
   const bootstrap = BOOTSTRAP_LOCALES.find((l) => !taken.has(l.toLowerCase()));
@@ -149,7 +138,7 @@ const NOT_CONTENT = ["id", "cdnList"];
  * Returns whether one was removed.
  */
 async function removeLeftoverBootstrap(client: GraphClient, live: LiveBranding): Promise<boolean> {
-  const localizations = `${brandingPath(client.connection.tenantId)}/localizations`;
+  const localizations = localizationsPath(client.connection.tenantId);
   const all = await client.list<Record<string, unknown>>(localizations);
   const bootstrapLocales = new Set(BOOTSTRAP_LOCALES.map((l) => l.toLowerCase()));
   let removed = false;
@@ -181,7 +170,7 @@ function upgrade(props: Record<string, unknown>): DefaultBrandingOutputs {
 
 /** The default branding as the tenant has it (`npm run export`); `undefined` when there is none. */
 export async function discoverDefaultBranding(client: GraphClient): Promise<ReturnType<typeof discoveredValues> | undefined> {
-  const live = await getDefault(client);
+  const live = await readDefaultBranding(client);
   return live ? discoveredValues(live) : undefined;
 }
 
@@ -203,7 +192,7 @@ export const defaultBrandingProvider: pulumi.dynamic.ResourceProvider<DefaultBra
     const client = graphClient(inputs.connection);
     const desired = definedProperties(inputs.properties);
     const keys = Object.keys(desired);
-    const live = await getDefault(client);
+    const live = await readDefaultBranding(client);
     if (live) {
       // A leftover bootstrap means this default was made by an interrupted create of this project, not found: it is
       // then the stack's own (destroy deletes it), with nothing to restore.
@@ -227,7 +216,7 @@ export const defaultBrandingProvider: pulumi.dynamic.ResourceProvider<DefaultBra
       await createDefault(client, body);
     } catch (e) {
       // Whether the default exists now decides between "nothing happened" and partial state.
-      const now = await getDefault(client, { replicationLag: false }).catch(() => undefined);
+      const now = await readDefaultBranding(client, { replicationLag: false }).catch(() => undefined);
       if (!now) throw e;
       const partial = outputs(inputs, managedView(now, desired), true, previous);
       throw new PartialCreateError(resourceId(inputs.connection.tenantId), { ...partial }, e);
@@ -237,7 +226,7 @@ export const defaultBrandingProvider: pulumi.dynamic.ResourceProvider<DefaultBra
 
   async read(id, props) {
     const state = upgrade((props ?? {}) as Record<string, unknown>);
-    const live = await getDefault(graphClient(state.connection));
+    const live = await readDefaultBranding(graphClient(state.connection));
     if (!live) return { id: "" };
     return { id, props: { ...state, properties: managedView(live, state.properties ?? {}) } };
   },
@@ -247,7 +236,7 @@ export const defaultBrandingProvider: pulumi.dynamic.ResourceProvider<DefaultBra
     const desired = definedProperties(news.properties);
     const { keys: dropped, subkeys: droppedSub } = droppedKeys(state.properties ?? {}, desired);
     const client = graphClient(news.connection);
-    const live = await getDefault(client);
+    const live = await readDefaultBranding(client);
     if (!live) {
       throw new ProviderError("Gone", 
         `the default branding of tenant ${news.connection.tenantId} no longer exists; run \`pulumi refresh\` (or \`pulumi up --refresh\`) and the stack creates it again`,
@@ -278,7 +267,7 @@ export const defaultBrandingProvider: pulumi.dynamic.ResourceProvider<DefaultBra
         // Graph keeps defaults once configured (reference §4.7): remove what the stack set instead.
       }
     }
-    const live = await getDefault(client);
+    const live = await readDefaultBranding(client);
     if (!live) return; // already gone; a PATCH could re-create it where Graph creates defaults on PATCH
     const restore = (key: string) => (state.createdDefault ? null : (state.previous?.[key] ?? null));
     const body: Record<string, unknown> = {};

@@ -28,6 +28,7 @@ import { graphClient, GraphRequestError, isConflict, type GraphClient, type Grap
 import { endSentence, isAnswerLost, ruleFailures, ProviderError } from "../core";
 import { PartialCreateError, checkConnection, diffManaged, isUnknown, upgradeState, withCleanErrors } from "../provider-kit";
 import { BRANDING_LOCALE_RULE } from "./rules";
+import { localizationPath, localizationsPath, readDefaultBranding } from "./paths";
 import { ReferencedResource } from "../reference";
 
 export interface BrandingLocalizationInputs {
@@ -76,10 +77,6 @@ export function checkLocale(locale: unknown, property = "locale"): pulumi.dynami
   return ruleFailures(property, BRANDING_LOCALE_RULE, locale, isUnknown);
 }
 
-function localizationPath(tenantId: string, locale: string): string {
-  return `/organization/${encodeURIComponent(tenantId)}/branding/localizations/${encodeURIComponent(locale)}`;
-}
-
 function sameLocale(a: unknown, b: unknown): boolean {
   return typeof a === "string" && typeof b === "string" && a.toLowerCase() === b.toLowerCase();
 }
@@ -110,7 +107,7 @@ async function adopt(client: GraphClient, path: string, live: LiveLocalization, 
   let body = brandingPatch(live, desired, [], () => null);
   const readsAsDesired = Object.keys(desired).filter((k) => !(k in body));
   if (readsAsDesired.length > 0) {
-    const defaults = await client.getOrUndefined<Record<string, unknown>>(`/organization/${encodeURIComponent(client.connection.tenantId)}/branding`, { headers: { "Accept-Language": "0" } });
+    const defaults = await readDefaultBranding(client);
     const mayBeInherited = readsAsDesired.filter((k) => Object.keys(brandingPatch(defaults, { [k]: (desired as Record<string, unknown>)[k] } as BrandingProperties, [], () => null)).length === 0);
     if (mayBeInherited.length > 0) body = brandingPatch(live, desired, [], () => null, {}, mayBeInherited);
   }
@@ -126,7 +123,7 @@ async function adopt(client: GraphClient, path: string, live: LiveLocalization, 
 
 /** Every localization of the tenant's branding but the default (`npm run export`), with what each holds. */
 export async function discoverLocalizations(client: GraphClient): Promise<{ locale: string; values: BrandingValues; unmanaged: string[] }[]> {
-  const all = await client.list<LiveLocalization>(`/organization/${encodeURIComponent(client.connection.tenantId)}/branding/localizations`);
+  const all = await client.list<LiveLocalization>(localizationsPath(client.connection.tenantId));
   return all
     .filter((l) => l.id && l.id !== "0" && l.id.toLowerCase() !== "default")
     .map((l) => ({ locale: l.id as string, ...discoveredValues(l) }));
@@ -155,7 +152,7 @@ export const brandingLocalizationProvider: pulumi.dynamic.ResourceProvider<Brand
     if (live) return adopt(client, path, live, inputs, false);
     const desired = definedProperties(inputs.properties);
     const body: MicrosoftGraphBeta.OrganizationalBrandingLocalization = { id: inputs.locale, ...brandingPatch(undefined, desired, [], () => null) };
-    const post = () => client.post(`/organization/${encodeURIComponent(inputs.connection.tenantId)}/branding/localizations`, body);
+    const post = () => client.post(localizationsPath(inputs.connection.tenantId), body);
     try {
       await post();
     } catch (e) {
