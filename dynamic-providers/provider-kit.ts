@@ -5,7 +5,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { GraphConnection } from "./graph";
-import { isUserFacing, repairError, isGuid, sameGuid, ProviderError } from "./core";
+import { isAnswerLost, isUserFacing, repairError, isGuid, sameGuid, ProviderError } from "./core";
 
 /** The value inputs hold during preview while an upstream Output is unknown (pulumi/pulumi#6310). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -134,6 +134,43 @@ export class PartialCreateError extends Error {
     this.properties = properties;
     this.reasons = [why];
   }
+}
+
+/** The steps of {@link postOrAdopt}. */
+export interface PostOrAdoptSteps<Answer, Found, Result> {
+  /** The create's POST. */
+  readonly post: () => Promise<Answer>;
+  /** Looks the object up by its natural key; undefined when it is not there. */
+  readonly find: () => Promise<Found | undefined>;
+  /** Takes over the object found. */
+  readonly adopt: (found: Found) => Promise<Result>;
+  /** The create's result from the POST's answer. */
+  readonly created: (answer: Answer) => Result;
+}
+
+/**
+ * A create's POST that neither fails nor duplicates when Graph made the object but its answer did not arrive.
+ * When the POST fails, the object is looked up by its natural key: found, it is adopted (this POST made it before
+ * its answer was lost, a POST the client retried after a gateway timeout did and the retry reports a duplicate, or
+ * a concurrent run did). Not found, and the answer was lost (the connection broke: the request may never have
+ * arrived), the POST is sent once more. Any other failure, or a lookup that fails too, throws the POST's error.
+ */
+export async function postOrAdopt<Answer, Found, Result>(steps: PostOrAdoptSteps<Answer, Found, Result>): Promise<Result> {
+  let answer: Answer;
+  try {
+    answer = await steps.post();
+  } catch (e) {
+    let found: Found | undefined;
+    try {
+      found = await steps.find();
+    } catch {
+      throw e; // nothing known about the object: a second POST could duplicate it
+    }
+    if (found !== undefined) return steps.adopt(found);
+    if (!isAnswerLost(e)) throw e;
+    answer = await steps.post();
+  }
+  return steps.created(answer);
 }
 
 /**

@@ -19,8 +19,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as MicrosoftGraphBeta from "@microsoft/microsoft-graph-types-beta";
 import { graphClient, isConflict, isGraphError, type GraphClient, type GraphConnection } from "../graph";
-import { ProviderError, isAnswerLost, pollUntil, ruleFailures } from "../core";
-import { PartialCreateError, changedKeys, checkConnection, checkOneOf, diffManaged, failure, isUnknown, progress, upgradeState, withCleanErrors } from "../provider-kit";
+import { ProviderError, pollUntil, ruleFailures } from "../core";
+import { PartialCreateError, changedKeys, checkConnection, checkOneOf, diffManaged, failure, isUnknown, postOrAdopt, progress, upgradeState, withCleanErrors } from "../provider-kit";
 import { ReferencedResource } from "../reference";
 import {
   IDENTITY_PROVIDER_FIELDS,
@@ -306,18 +306,15 @@ export const identityProviderProvider: pulumi.dynamic.ResourceProvider<IdentityP
     const existing = await findExisting(inputs);
     if (existing) return adopt(inputs, existing);
     await ensureAuthExtensions(inputs.connection);
-    let created: GraphProvider;
-    try {
-      created = await postProvider(inputs);
-    } catch (e) {
-      // A POST whose answer was lost (or retried after a timeout) may have created it: look before failing.
-      const again = await findExisting(inputs).catch(() => undefined);
-      if (again) return adopt(inputs, again);
-      if (!isAnswerLost(e)) throw e;
-      created = await postProvider(inputs);
-    }
-    if (!created?.id) throw new ProviderError("UnexpectedAnswer", `Graph POST ${PROVIDERS} answered without an id for the ${inputs.type} provider ${JSON.stringify(inputs.displayName)}`);
-    return { id: String(created.id), outs: outputsFrom(inputs, String(created.id), now()) };
+    return postOrAdopt({
+      post: () => postProvider(inputs),
+      find: () => findExisting(inputs),
+      adopt: (found) => adopt(inputs, found),
+      created: (created) => {
+        if (!created?.id) throw new ProviderError("UnexpectedAnswer", `Graph POST ${PROVIDERS} answered without an id for the ${inputs.type} provider ${JSON.stringify(inputs.displayName)}`);
+        return { id: String(created.id), outs: outputsFrom(inputs, String(created.id), now()) };
+      },
+    });
   },
 
   async read(id, props) {

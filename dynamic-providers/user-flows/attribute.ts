@@ -15,8 +15,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as MicrosoftGraphBeta from "@microsoft/microsoft-graph-types-beta";
 import { graphClient, type GraphClient, type GraphConnection } from "../graph";
-import { isAnswerLost, ruleFailures, ProviderError } from "../core";
-import { PartialCreateError, checkConnection, diffManaged, isUnknown, odataString, upgradeState, withCleanErrors } from "../provider-kit";
+import { ruleFailures, ProviderError } from "../core";
+import { PartialCreateError, checkConnection, diffManaged, isUnknown, odataString, postOrAdopt, upgradeState, withCleanErrors } from "../provider-kit";
 import { CUSTOM_ATTRIBUTE_DATA_TYPES, CUSTOM_ATTRIBUTE_RULES } from "./rules";
 import { ReferencedResource } from "../reference";
 
@@ -162,19 +162,18 @@ export const userFlowAttributeProvider: pulumi.dynamic.ResourceProvider<UserFlow
       dataType: inputs.dataType,
       ...(inputs.description ? { description: inputs.description } : {}),
     };
-    let created: GraphAttribute;
-    try {
-      created = await graphClient(inputs.connection).post<GraphAttribute>(ATTRIBUTES, body);
-    } catch (e) {
-      // A POST retried after a gateway timeout may already have created it: the retry then reports a duplicate.
-      const again = await findByName(inputs.connection, inputs.displayName).catch(() => undefined);
-      if (again?.exact ?? again?.other) return adopt(inputs, (again.exact ?? again.other)!);
-      // The connection broke before the answer and the attribute is not there: the POST never arrived.
-      if (!isAnswerLost(e) || !again) throw e;
-      created = await graphClient(inputs.connection).post<GraphAttribute>(ATTRIBUTES, body);
-    }
-    if (!created?.id) throw new ProviderError("UnexpectedAnswer", `Graph POST ${ATTRIBUTES} answered without an id for ${JSON.stringify(inputs.displayName)}`);
-    return { id: created.id, outs: outputsFrom(inputs, created.id) };
+    return postOrAdopt({
+      post: () => graphClient(inputs.connection).post<GraphAttribute>(ATTRIBUTES, body),
+      find: async () => {
+        const found = await findByName(inputs.connection, inputs.displayName);
+        return found.exact ?? found.other;
+      },
+      adopt: (found) => adopt(inputs, found),
+      created: (created) => {
+        if (!created?.id) throw new ProviderError("UnexpectedAnswer", `Graph POST ${ATTRIBUTES} answered without an id for ${JSON.stringify(inputs.displayName)}`);
+        return { id: created.id, outs: outputsFrom(inputs, created.id) };
+      },
+    });
   },
 
   async read(id, props) {

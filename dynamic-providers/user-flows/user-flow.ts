@@ -19,7 +19,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as MicrosoftGraphBeta from "@microsoft/microsoft-graph-types-beta";
 import { graphClient, type GraphClient, type GraphConnection } from "../graph";
-import { isAnswerLost, ruleFailures, ProviderError } from "../core";
+import { ruleFailures, ProviderError } from "../core";
 import {
   PartialCreateError,
   changedKeys,
@@ -28,6 +28,7 @@ import {
   failure,
   isUnknown,
   odataString,
+  postOrAdopt,
   upgradeState,
   withCleanErrors,
   type ManagedDiffSpec,
@@ -464,19 +465,15 @@ export const userFlowProvider: pulumi.dynamic.ResourceProvider<UserFlowInputs, U
     if (existing) return adopt(client, inputs, existing);
     // Custom attributes in the body may have been created moments ago: ride out their replication lag.
     const post = () => client.post<FlowPayload>(FLOWS, createFlowBody(inputs), { replicationLag: inputs.attributes.some((a) => isCustomAttribute(a.id)) });
-    let created: FlowPayload;
-    try {
-      created = await post();
-    } catch (e) {
-      // A POST retried after a gateway timeout may already have created it: the retry then reports a duplicate.
-      const again = await findByName(client, inputs.displayName).catch(() => null);
-      if (again) return adopt(client, inputs, again);
-      // The connection broke before the answer and no flow of that name exists (the lookup answered): send it again.
-      if (!isAnswerLost(e) || again === null) throw e;
-      created = await post();
-    }
-    if (!created?.id) throw new ProviderError("UnexpectedAnswer", `Graph POST ${FLOWS} answered without an id for flow ${JSON.stringify(inputs.displayName)}`);
-    return { id: created.id, outs: outputsFrom(inputs.connection, settingsOf(inputs), created.id) };
+    return postOrAdopt({
+      post,
+      find: () => findByName(client, inputs.displayName),
+      adopt: (found) => adopt(client, inputs, found),
+      created: (created) => {
+        if (!created?.id) throw new ProviderError("UnexpectedAnswer", `Graph POST ${FLOWS} answered without an id for flow ${JSON.stringify(inputs.displayName)}`);
+        return { id: created.id, outs: outputsFrom(inputs.connection, settingsOf(inputs), created.id) };
+      },
+    });
   },
 
   async read(id, props) {

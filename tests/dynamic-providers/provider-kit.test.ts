@@ -7,8 +7,11 @@ import {
   failure,
   jsonEqual,
   odataString,
+  postOrAdopt,
   upgradeState,
 } from "../../dynamic-providers/provider-kit";
+import { GraphRequestError } from "../../dynamic-providers/graph";
+import { ServiceUnreachableError } from "../../dynamic-providers/core";
 import type { GraphConnection } from "../../dynamic-providers/graph";
 
 const conn: GraphConnection = {
@@ -141,5 +144,59 @@ describe("upgradeState", () => {
   test("GIVEN state from a newer provider WHEN upgraded THEN it refuses rather than guessing", () => {
     expect(() => upgradeState({ stateVersion: 5 }, 2)).toThrow("stateVersion 5 > 2");
     expect(() => upgradeState({ stateVersion: 5 }, 2)).toThrow(expect.objectContaining({ name: "ProviderError", code: "StateVersion" }));
+  });
+});
+
+describe("postOrAdopt: a create's POST whose answer may be lost", () => {
+  const lost = () =>
+    new ServiceUnreachableError({ service: "Graph", method: "POST", path: "/identity/b2xUserFlows", origin: "https://graph.microsoft.com", networkCode: "ECONNRESET", detail: "socket hang up", transient: true, attempts: 1 });
+  /** A run of postOrAdopt with scripted answers; records what it asked. */
+  async function run(script: { posts: (() => unknown)[]; finds: (() => unknown)[] }) {
+    const calls: string[] = [];
+    const result = postOrAdopt({
+      post: async () => {
+        calls.push("POST");
+        return script.posts.shift()!();
+      },
+      find: async () => {
+        calls.push("find");
+        return script.finds.shift()!() as { id: string } | undefined;
+      },
+      adopt: async (found): Promise<Record<string, string>> => ({ adopted: found.id }),
+      created: (answer) => ({ created: (answer as { id: string }).id }),
+    });
+    return { result: await result.then((r) => ({ ok: r }), (e: unknown) => ({ error: e })), calls };
+  }
+
+  test("GIVEN a POST that answers WHEN creating THEN the object is created without a lookup", async () => {
+    expect(await run({ posts: [() => ({ id: "new" })], finds: [] })).toEqual({ result: { ok: { created: "new" } }, calls: ["POST"] });
+  });
+
+  test("GIVEN a lost answer and the object there WHEN creating THEN it is adopted, not posted again", async () => {
+    const r = await run({ posts: [() => { throw lost(); }], finds: [() => ({ id: "made" })] });
+    expect(r).toEqual({ result: { ok: { adopted: "made" } }, calls: ["POST", "find"] });
+  });
+
+  test("GIVEN a lost answer and no object WHEN creating THEN the POST is sent once more", async () => {
+    const r = await run({ posts: [() => { throw lost(); }, () => ({ id: "second" })], finds: [() => undefined] });
+    expect(r).toEqual({ result: { ok: { created: "second" } }, calls: ["POST", "find", "POST"] });
+  });
+
+  test("GIVEN a duplicate reported by a POST retried after a gateway timeout WHEN creating THEN the object the first made is adopted", async () => {
+    const duplicate = new GraphRequestError({ status: 409, code: "Conflict", serviceMessage: "An object with the same name exists", method: "POST", path: "/identity/b2xUserFlows", requestId: "r-1", attempts: 2 });
+    const r = await run({ posts: [() => { throw duplicate; }], finds: [() => ({ id: "first" })] });
+    expect(r).toEqual({ result: { ok: { adopted: "first" } }, calls: ["POST", "find"] });
+  });
+
+  test("GIVEN a refused POST and no object WHEN creating THEN Graph's refusal is the error, with no second POST", async () => {
+    const refused = new Error("Graph 400 Request_BadRequest");
+    const r = await run({ posts: [() => { throw refused; }], finds: [() => undefined] });
+    expect(r).toEqual({ result: { error: refused }, calls: ["POST", "find"] });
+  });
+
+  test("GIVEN a lost answer and a lookup that fails too WHEN creating THEN the POST's error is thrown and nothing is posted again (it could duplicate the object)", async () => {
+    const first = lost();
+    const r = await run({ posts: [() => { throw first; }], finds: [() => { throw new Error("lookup failed"); }] });
+    expect(r).toEqual({ result: { error: first }, calls: ["POST", "find"] });
   });
 });
