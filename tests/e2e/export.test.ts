@@ -2,7 +2,9 @@
  * `npm run export` round trip on the real engine: a tenant made by direct Graph calls, as the portal would make it
  * (two flows, a custom attribute, apps, a default branding and three localizations with images), more objects of
  * each kind than one Graph page → export → `pulumi up` writes nothing → `preview --expect-no-changes` passes → a
- * changed text in the exported file is one PATCH → destroy of the (protected) stack stops at its guard. Also the
+ * changed text in the exported file is one PATCH → destroy of the (protected) stack stops at its guard. A tenant
+ * with a Google and an OIDC provider (one used by a flow): the secrets become config keys, and after the printed
+ * commands set them the first up writes each secret, one PATCH per provider, and nothing else. Also the
  * export's own answers: an empty tenant, a file it will not overwrite, a wrong tenant id, a missing permission and an
  * unreadable image.
  */
@@ -11,6 +13,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { startEmulator, type Emulator } from "../emulator";
+import { AUTH_EXTENSIONS_APP_ID } from "../emulator/graph/identity";
 import { attributeCollection, call, minimalFlowBody } from "../emulator/helpers";
 import { EngineStack, REPO_ROOT } from "./engine";
 import { appliedWrites } from "./scenario";
@@ -142,6 +145,83 @@ describe.each(["null", "inherited"] as const)("npm run export: a hand-made tenan
     const refused = await stack.run(["destroy", "--yes", "--skip-preview"], { okCodes: [255, 1] });
     expect(`${refused.stdout}${refused.stderr}`).toMatch(/protected/);
     expect(emu.writes()).toEqual([]);
+  });
+});
+
+describe("npm run export: a tenant with identity providers", () => {
+  let emu: Emulator;
+  let stack: EngineStack;
+  afterAll(async () => {
+    await emu?.stop();
+    stack?.dispose();
+  });
+
+  test("the providers are exported with their secrets as config keys; after the printed commands set them, the first up writes each secret (one PATCH per provider: Graph never returns it) and then nothing", async () => {
+    emu = await startEmulator({ socialIdentityProviders: [] });
+    // The Authentication Extensions service principal, which the portal creates with the first provider.
+    expect((await call(emu, "POST", "/v1.0/servicePrincipals", { body: { appId: AUTH_EXTENSIONS_APP_ID } })).status).toBe(201);
+    const made = async (body: Record<string, unknown>) => {
+      const r = await call(emu, "POST", "/beta/identity/identityProviders", { body: body as never });
+      if (r.status !== 201) throw new Error(`identity provider: ${r.status} ${JSON.stringify(r.body)}`);
+      return r.json.id as string;
+    };
+    const google = await made({ "@odata.type": "#microsoft.graph.socialIdentityProvider", displayName: "Google", identityProviderType: "Google", clientId: "g-client", clientSecret: "google-secret" });
+    await made({
+      "@odata.type": "#microsoft.graph.oidcIdentityProvider",
+      displayName: "Contoso partners",
+      clientId: "oidc-client",
+      issuer: "https://idp.contoso.example/",
+      wellKnownEndpoint: "https://idp.contoso.example/.well-known/openid-configuration",
+      responseType: "code",
+      scope: "openid profile email",
+      clientAuthentication: { "@odata.type": "#microsoft.graph.oidcClientSecretAuthentication", clientSecret: "oidc-secret" },
+    });
+    const flow = await call(emu, "POST", "/beta/identity/authenticationEventsFlows", {
+      body: minimalFlowBody("Shop sign-in", {
+        onAuthenticationMethodLoadStart: {
+          "@odata.type": "#microsoft.graph.onAuthenticationMethodLoadStartExternalUsersSelfServiceSignUp",
+          identityProviders: [{ id: "EmailPassword-OAUTH" }, { id: google }],
+        },
+        onAttributeCollection: attributeCollection(["email"]),
+      }),
+    });
+    expect(flow.status).toBe(201);
+    emu.store.settle();
+    stack = new EngineStack(emu);
+    emu.clearLog();
+    const r = await runExport(stack.env, ["--tenant", emu.tenantId, "--stack", "e2e", "--out", stack.stackConfigFile, "--graph", emu.url, "--authority-host", emu.url]);
+    expect(r.stderr).not.toMatch(/failed/);
+    expect(r.code).toBe(0);
+    expect(emu.writes()).toEqual([]);
+    expect(r.stdout).toMatch(/2 identity providers/);
+    const c = (parse(fs.readFileSync(stack.stackConfigFile, "utf8")) as { config: Record<string, any> }).config;
+    const providers = c["ciam-tenant:identityProviders"] as Record<string, any>[];
+    expect(providers.map((p) => [p.type, p.clientId])).toEqual([["google", "g-client"], ["oidc", "oidc-client"]]);
+    expect(c["ciam-tenant:userFlows"][0].identityProviders).toEqual(["emailPassword", providers[0]!.key]);
+    expect(JSON.stringify(c)).not.toMatch(/google-secret|oidc-secret/);
+
+    // The commands the export printed, run with the real secrets.
+    const commands = [...r.stdout.matchAll(/^ {2}pulumi config set --secret --stack e2e (\S+) '<[^>]+>'$/gm)].map((m) => m[1]!);
+    expect(commands.sort()).toEqual(providers.map((p) => p.clientSecret.secretConfig).sort());
+    await stack.init();
+    // Other values than the tenant holds, so that what the up wrote is seen.
+    const secretOf: Record<string, string> = { google: "google-secret-from-config", oidc: "oidc-secret-from-config" };
+    for (const p of providers) await stack.run(["config", "set", "--secret", p.clientSecret.secretConfig, secretOf[p.type]!]);
+
+    emu.clearLog();
+    await stack.up();
+    expect(appliedWrites(emu).sort()).toEqual([
+      expect.stringMatching(/^PATCH .*identityProviders\//),
+      expect.stringMatching(/^PATCH .*identityProviders\//),
+    ]);
+    // Each provider holds the value its config key was set to.
+    const oidc = emu.store.identityProviders.find((p) => p["@odata.type"] === "#microsoft.graph.oidcIdentityProvider")!;
+    expect(emu.store.identityProviderSecret(google, "clientSecret")).toBe("google-secret-from-config");
+    expect(emu.store.identityProviderSecret(String(oidc.id), "clientSecret")).toBe("oidc-secret-from-config");
+    await stack.run(["preview", "--expect-no-changes"]);
+    emu.clearLog();
+    await stack.up(["--expect-no-changes"]);
+    expect(appliedWrites(emu)).toEqual([]);
   });
 });
 
