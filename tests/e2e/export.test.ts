@@ -14,7 +14,7 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { startEmulator, type Emulator } from "../emulator";
 import { AUTH_EXTENSIONS_APP_ID } from "../emulator/graph/identity";
-import { attributeCollection, call, minimalFlowBody } from "../emulator/helpers";
+import { GOOGLE, OIDC, attributeCollection, call, minimalFlowBody } from "../emulator/helpers";
 import { EngineStack, REPO_ROOT } from "./engine";
 import { appliedWrites } from "./scenario";
 
@@ -165,17 +165,8 @@ describe("npm run export: a tenant with identity providers", () => {
       if (r.status !== 201) throw new Error(`identity provider: ${r.status} ${JSON.stringify(r.body)}`);
       return r.json.id as string;
     };
-    const google = await made({ "@odata.type": "#microsoft.graph.socialIdentityProvider", displayName: "Google", identityProviderType: "Google", clientId: "g-client", clientSecret: "google-secret" });
-    await made({
-      "@odata.type": "#microsoft.graph.oidcIdentityProvider",
-      displayName: "Contoso partners",
-      clientId: "oidc-client",
-      issuer: "https://idp.contoso.example/",
-      wellKnownEndpoint: "https://idp.contoso.example/.well-known/openid-configuration",
-      responseType: "code",
-      scope: "openid profile email",
-      clientAuthentication: { "@odata.type": "#microsoft.graph.oidcClientSecretAuthentication", clientSecret: "oidc-secret" },
-    });
+    const google = await made(GOOGLE);
+    await made(OIDC);
     const flow = await call(emu, "POST", "/beta/identity/authenticationEventsFlows", {
       body: minimalFlowBody("Shop sign-in", {
         onAuthenticationMethodLoadStart: {
@@ -198,7 +189,7 @@ describe("npm run export: a tenant with identity providers", () => {
     const providers = c["ciam-tenant:identityProviders"] as Record<string, any>[];
     expect(providers.map((p) => [p.type, p.clientId])).toEqual([["google", "g-client"], ["oidc", "oidc-client"]]);
     expect(c["ciam-tenant:userFlows"][0].identityProviders).toEqual(["emailPassword", providers[0]!.key]);
-    expect(JSON.stringify(c)).not.toMatch(/google-secret|oidc-secret/);
+    expect(JSON.stringify(c)).not.toMatch(new RegExp(`${GOOGLE.clientSecret}|${OIDC.clientAuthentication.clientSecret}`));
 
     // The commands the export printed, run with the real secrets.
     const commands = [...r.stdout.matchAll(/^ {2}pulumi config set --secret --stack e2e (\S+) '<[^>]+>'$/gm)].map((m) => m[1]!);

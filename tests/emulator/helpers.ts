@@ -127,3 +127,24 @@ export function createDirectoryBody(overrides: JsonObject = {}): JsonObject {
     ...overrides,
   };
 }
+
+/** Create bodies of a Google, an Apple and an OIDC identity provider as the portal sends them (secrets included). */
+export const GOOGLE = { "@odata.type": "#microsoft.graph.socialIdentityProvider", displayName: "Google", identityProviderType: "Google", clientId: "g-client", clientSecret: "g-secret-1" };
+export const APPLE = {
+  "@odata.type": "#microsoft.graph.appleManagedIdentityProvider",
+  displayName: "Apple",
+  developerId: "TEAM123456",
+  serviceId: "com.contoso.app",
+  keyId: "KEY123",
+  certificateData: "-----BEGIN PRIVATE KEY-----\nMIG...\n-----END PRIVATE KEY-----",
+};
+export const OIDC = {
+  "@odata.type": "#microsoft.graph.oidcIdentityProvider",
+  displayName: "Contoso partners",
+  clientId: "oidc-client",
+  issuer: "https://idp.contoso.example/",
+  wellKnownEndpoint: "https://idp.contoso.example/.well-known/openid-configuration",
+  responseType: "code",
+  scope: "openid profile email",
+  clientAuthentication: { "@odata.type": "#microsoft.graph.oidcClientSecretAuthentication", clientSecret: "oidc-secret-1" },
+};

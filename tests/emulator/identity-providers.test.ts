@@ -8,31 +8,11 @@
  * (switches: `duplicateIdentityProvider`, `missingAuthExtensionsSp`, `deleteIdentityProviderInUse`).
  */
 import { AUTH_EXTENSIONS_APP_ID } from "./graph/identity";
-import { call, minimalFlowBody } from "./helpers";
+import { APPLE, GOOGLE, OIDC, call, minimalFlowBody } from "./helpers";
 import { Emulator, EmulatorOptions, startEmulator } from "./index";
 import type { JsonObject } from "./types";
 
 const P = "/beta/identity/identityProviders";
-const GOOGLE = { "@odata.type": "#microsoft.graph.socialIdentityProvider", displayName: "Google", identityProviderType: "Google", clientId: "g-client", clientSecret: "g-secret-1" };
-const APPLE = {
-  "@odata.type": "#microsoft.graph.appleManagedIdentityProvider",
-  displayName: "Apple",
-  developerId: "TEAM123456",
-  serviceId: "com.contoso.app",
-  keyId: "KEY123",
-  certificateData: "-----BEGIN PRIVATE KEY-----\nMIG...\n-----END PRIVATE KEY-----",
-};
-const OIDC = {
-  "@odata.type": "#microsoft.graph.oidcIdentityProvider",
-  displayName: "Contoso partners",
-  clientId: "oidc-client",
-  issuer: "https://idp.contoso.example/",
-  wellKnownEndpoint: "https://idp.contoso.example/.well-known/openid-configuration",
-  responseType: "code",
-  scope: "openid profile email",
-  clientAuthentication: { "@odata.type": "#microsoft.graph.oidcClientSecretAuthentication", clientSecret: "oidc-secret-1" },
-};
-
 let emu: Emulator | undefined;
 
 /** A tenant without seeded social providers; a test that loops over a switch's answers starts one per answer. */
