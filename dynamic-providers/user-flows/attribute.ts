@@ -22,6 +22,8 @@ import { ReferencedResource } from "../reference";
 
 const STATE_VERSION = 1;
 const ATTRIBUTES = "/identity/userFlowAttributes";
+/** The tenant's custom attributes (the built-in ones left out). */
+const CUSTOM_ATTRIBUTES = `${ATTRIBUTES}?$filter=userFlowAttributeType eq ${odataString("custom")}`;
 
 /** The data types Graph accepts when creating a custom attribute. */
 export const USER_FLOW_ATTRIBUTE_DATA_TYPES = CUSTOM_ATTRIBUTE_DATA_TYPES;
@@ -76,7 +78,7 @@ function outputsFrom(inputs: UserFlowAttributeInputs, attributeId: string): User
 
 /** Custom attributes whose display name matches, exactly or ignoring case (Graph's ids are case-insensitive). */
 async function findByName(conn: GraphConnection, displayName: string): Promise<{ exact?: GraphAttribute; other?: GraphAttribute }> {
-  const all = await graphClient(conn).list<GraphAttribute>(`${ATTRIBUTES}?$filter=userFlowAttributeType eq ${odataString("custom")}`);
+  const all = await graphClient(conn).list<GraphAttribute>(CUSTOM_ATTRIBUTES);
   return {
     exact: all.find((a) => a.displayName === displayName),
     other: all.find((a) => (a.displayName ?? "").toLowerCase() === displayName.toLowerCase()),
@@ -123,7 +125,7 @@ export interface DiscoveredAttribute {
 
 /** Every custom user flow attribute of the tenant (`npm run export`). */
 export async function discoverCustomAttributes(client: GraphClient): Promise<DiscoveredAttribute[]> {
-  const all = await client.list<GraphAttribute>(`${ATTRIBUTES}?$filter=userFlowAttributeType eq ${odataString("custom")}`);
+  const all = await client.list<GraphAttribute>(CUSTOM_ATTRIBUTES);
   return all.map((a) => ({
     id: a.id ?? "",
     displayName: a.displayName ?? "",
